@@ -1,0 +1,1 @@
+"""Neural Playground training engine: pure NumPy."""

@@ -1,0 +1,1 @@
+"""Neural Playground web server."""
