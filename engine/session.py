@@ -1,0 +1,216 @@
+"""A playground session: one user's settings, data, network and training.
+
+The server drives one `Session` per browser tab; the command line and
+notebooks drive it directly. It follows the original's seed life cycle
+(spec §7.2): the seed in a link gives the data and then the initial weights
+from the same stream; every later reset draws fresh weights from wherever
+that stream is; every later regeneration first draws a new seed from it.
+
+What a settings change does is decided by the settings table
+(`engine.settings.Effect`): LIVE changes reach the running trainer, REBUILD
+draws a new network, REGENERATE draws a new seed and new data and then a new
+network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import settings as table
+from .datasets import Data, make_data, thumbnail_points
+from .features import FEATURES, active_features, feature_matrix
+from .grid import GridPicture
+from .history import LossHistory
+from .initializers import INITIALIZERS
+from .network import Network
+from .rng import SeededStream
+from .settings import Effect
+from .training import Divergence, Trainer, TrainingConfig
+
+
+@dataclass
+class Change:
+    """What `Session.apply` did: the strongest effect, the names that really
+    changed and any notices about values that were adjusted."""
+
+    effect: Effect
+    changed: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def fresh_seed(entropy: np.random.Generator | None = None) -> str:
+    """A new seed like the original's (`0.` and five digits) from `entropy`."""
+    rng = entropy if entropy is not None else np.random.default_rng()
+    return f"{rng.random():.5f}"
+
+
+class Session:
+    """Settings, seeded stream, data, network, trainer and epoch of one user.
+
+    Version counters (`layout_version`, `data_version`, `settings_version`)
+    rise whenever the network's layout, the data points or the settings
+    change, so a client only needs those when they move.
+    """
+
+    def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None):
+        settings, self.notices = table.coerce_all(values or {})
+        if settings["seed"] is None:
+            settings["seed"] = fresh_seed(entropy)
+        self.settings = settings
+        self.layout_version = 0
+        self.data_version = 0
+        self.settings_version = 0
+        self.history = LossHistory()
+        self.divergence: Divergence | None = None
+        self._seed_data(settings["seed"])
+        self._build_network()
+
+    # --- life cycle -------------------------------------------------------
+
+    def _seed_data(self, seed: str) -> None:
+        """Install `seed` and generate the data from it (the stream goes on)."""
+        self.settings["seed"] = seed
+        self.stream = SeededStream(seed)
+        self.data: Data = make_data(self.settings, self.stream)
+        self.data_version += 1
+
+    def _build_network(self) -> None:
+        """A new network from the continuing stream: epoch 0, chart cleared."""
+        s = self.settings
+        self.active = active_features(s)
+        sizes = [len(self.active), *s["networkShape"], 1]
+        self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
+        self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
+        self.trainer = Trainer(self.network, *self._features(), self._config(),
+                               dropout_rng=np.random.default_rng(_dropout_seed(s["seed"])))
+        self.epoch = 0
+        self.divergence = None
+        self.history.clear()
+        self.history.append(0, *self.trainer.losses())
+        self.layout_version += 1
+
+    def _features(self):
+        """(F_train (n_train, k), y_train (n_train,), F_test, y_test) for the data."""
+        train, test = self.data.train, self.data.test
+        return (feature_matrix(train[:, :2], self.active), train[:, 2].copy(),
+                feature_matrix(test[:, :2], self.active), test[:, 2].copy())
+
+    def _config(self) -> TrainingConfig:
+        s = self.settings
+        return TrainingConfig(
+            learning_rate=s["learningRate"], regularization=s["regularization"],
+            regularization_rate=s["regularizationRate"], optimizer=s["optimizer"],
+            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"])
+
+    def _regenerate_data(self, *, new_thumbnails: bool) -> None:
+        """A new seed from the stream, then new data (spec §7.2 step 6)."""
+        self._seed_data(self.stream.new_seed())
+        if new_thumbnails:
+            # The original redraws the problem's dataset thumbnails here, from the same stream.
+            thumbnail_points(self.settings["problem"], self.stream)
+        self.settings_version += 1
+
+    # --- commands ---------------------------------------------------------
+
+    def apply(self, patch: dict) -> Change:
+        """Change settings. Raises `settings.SettingError` (nothing changed) when a
+        value has the wrong type or a name is unknown."""
+        candidate = dict(self.settings)
+        notices = []
+        for name, value in patch.items():
+            usable, notice = table.coerce(name, value)
+            candidate[name] = usable
+            if notice:
+                notices.append(notice)
+        notices.extend(table.fix_combinations(candidate, changed=patch.keys()))
+        changed = [name for name in candidate if candidate[name] != self.settings[name]]
+        effect = table.effect_of(changed)
+        old = self.settings
+        self.settings = candidate
+        if changed:
+            self.settings_version += 1
+        if effect is Effect.REGENERATE:
+            if "seed" in changed and candidate["seed"] is not None:
+                self._seed_data(candidate["seed"])
+            else:
+                self.settings["seed"] = old["seed"]
+                self._regenerate_data(new_thumbnails=old["problem"] != candidate["problem"])
+            self._build_network()
+        elif effect is Effect.REBUILD:
+            self._build_network()
+        elif effect is Effect.LIVE:
+            self.trainer.configure(self._config())
+            self.divergence = None
+        return Change(effect, changed, notices)
+
+    def reset(self) -> None:
+        """A new network with fresh weights from the stream (the Reset button)."""
+        self._build_network()
+
+    def regenerate(self) -> None:
+        """New seed, new data; the network and the epoch stay (the Regenerate button)."""
+        self._regenerate_data(new_thumbnails=False)
+        self.trainer.set_data(*self._features())
+
+    def step(self, epochs: int = 1) -> int:
+        """Train up to `epochs` epochs; return how many ran. Stops early when the
+        divergence guard fires (then `divergence` says why)."""
+        if self.divergence is not None:
+            return 0
+        result = self.trainer.run(epochs)
+        self.history.extend(result.points)
+        self.epoch = self.trainer.epoch
+        self.divergence = result.divergence
+        return len(result.points)
+
+    def clear_divergence(self) -> None:
+        self.divergence = None
+
+    def edit_weight(self, layer: int, source: int, dest: int, value: float) -> None:
+        """Set W[layer] (1-based non-input layer) from `source` to `dest`."""
+        weights = self.network.weights[layer - 1]
+        weights[source, dest] = float(value)
+
+    def edit_bias(self, layer: int, node: int, value: float) -> None:
+        self.network.biases[layer - 1][node] = float(value)
+
+    # --- what the page shows ---------------------------------------------
+
+    def losses(self) -> tuple[float, float]:
+        return self.trainer.losses()
+
+    def picture(self) -> GridPicture:
+        """The grids of the current network (one vectorised pass)."""
+        return GridPicture.of(self.network, self.active)
+
+    def layout(self) -> dict:
+        """Features (all seven, with labels and whether active) and layer sizes."""
+        features = [{"name": name, "label": FEATURES[name][0], "active": name in self.active}
+                    for name in FEATURES]
+        return {"features": features, "layers": list(self.network.layer_sizes),
+                "problem": self.settings["problem"]}
+
+    def data_points(self) -> dict:
+        """The points as lists of [x1, x2, label], and the dataset thumbnails."""
+        return {"train": self.data.train.tolist(), "test": self.data.test.tolist(),
+                "thumbnails": dataset_thumbnails(self.settings["problem"])}
+
+
+def _dropout_seed(seed: str) -> int:
+    """Dropout masks come from their own generator so that the original's
+    stream is untouched; it is derived from the seed for reproducibility."""
+    return int.from_bytes(seed.encode("utf-8")[:64].ljust(8, b"\0")[:8], "little") ^ len(seed)
+
+
+_THUMBNAILS: dict[str, dict] = {}
+
+
+def dataset_thumbnails(problem: str) -> dict[str, list]:
+    """200 noise-free points per dataset of `problem`, as the original's
+    thumbnails show them; always the same (from a fixed stream)."""
+    if problem not in _THUMBNAILS:
+        points = thumbnail_points(problem, SeededStream("thumbnails"))
+        _THUMBNAILS[problem] = {name: array.tolist() for name, array in points.items()}
+    return _THUMBNAILS[problem]

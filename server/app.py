@@ -1,0 +1,88 @@
+"""The application factory: page, static files, websocket, and the lifespan
+that owns the session registry, the engine's worker threads and the reaper
+that frees sessions whose tab is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.staticfiles import StaticFiles
+
+from . import pages
+from .assets import asset_dir
+from .connection import Connection
+from .sessions import SessionRegistry
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors *"
+)
+REAP_EVERY_SECONDS = 5.0
+
+
+def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 60.0,
+               max_sessions: int = 200, engine_threads: int = 4) -> FastAPI:
+    """The playground app. `allowed_origins` (e.g. ["https://example.org"]) are
+    accepted for the websocket besides the page's own origin."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
+        app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
+        reaper = asyncio.create_task(_reap_forever(app.state.registry))
+        try:
+            yield
+        finally:
+            reaper.cancel()
+            app.state.executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="Neural Playground", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.allowed_origins = set(allowed_origins or [])
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.websocket("/ws")
+    async def websocket(socket: WebSocket):
+        if not origin_allowed(socket.headers.get("origin"), socket.headers.get("host"), app.state.allowed_origins):
+            await socket.close(code=1008, reason="origin not allowed")
+            return
+        await socket.accept()
+        await Connection(socket, app.state.registry, app.state.executor).run()
+
+    return app
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed: set[str]) -> bool:
+    """Browsers always send Origin; a page of the same host, or one listed,
+    may connect. Clients that send no Origin (scripts, tests) are not pages."""
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    return host is not None and urlsplit(origin).netloc == host
+
+
+def create_app_from_env() -> FastAPI:
+    """For `uvicorn --factory` with several workers: settings come from the environment."""
+    origins = [o for o in os.environ.get("PLAYGROUND_ALLOWED_ORIGINS", "").split(",") if o]
+    return create_app(allowed_origins=origins)
+
+
+async def _reap_forever(registry: SessionRegistry) -> None:
+    while True:
+        await asyncio.sleep(REAP_EVERY_SECONDS)
+        registry.reap(time.monotonic())

@@ -1,0 +1,100 @@
+"""The `playground` command: `serve` (the default), `train` and `bench`.
+
+    playground                                   # serve on http://127.0.0.1:8000
+    playground serve --host 0.0.0.0 --port 8000 --workers 2
+    playground train "#dataset=xor&seed=0.5" --epochs 100
+    playground bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "serve"
+    if command == "serve":
+        return serve(args)
+    if command == "train":
+        return train(args.link, args.epochs, sys.stdout, sys.stderr)
+    if command == "bench":
+        from .bench import main as bench_main
+
+        return bench_main(args.out, args.quick)
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="playground", description="Neural Playground: a neural network you can tinker with in the browser.")
+    sub = parser.add_subparsers(dest="command")
+    _add_serve_arguments(parser)
+    _add_serve_arguments(sub.add_parser("serve", help="run the web app (the default)"))
+    train_parser = sub.add_parser("train", help="train headless from a share link; one JSON line per epoch")
+    train_parser.add_argument("link", help="a TensorFlow Playground or Neural Playground link, or just its hash")
+    train_parser.add_argument("--epochs", type=int, default=100, help="epochs to train (default 100)")
+    bench_parser = sub.add_parser("bench", help="measure training speed and frame cost")
+    bench_parser.add_argument("--out", default=None, help="also write the figures as Markdown to this file")
+    bench_parser.add_argument("--quick", action="store_true", help="a short run, for a first look")
+    return parser
+
+
+def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="processes, to use more cores (default 1)")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="another origin whose pages may connect (repeatable)")
+    parser.add_argument("--hold-seconds", type=float, default=60.0,
+                        help="how long a dropped tab's session is kept for it to resume (default 60)")
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .protocol import MAX_MESSAGE_BYTES
+
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
+          flush=True)
+    common = dict(host=args.host, port=args.port, ws_max_size=MAX_MESSAGE_BYTES, log_level="warning")
+    if args.workers > 1:
+        os.environ["PLAYGROUND_ALLOWED_ORIGINS"] = ",".join(args.allow_origin)
+        uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
+    else:
+        uvicorn.run(create_app(allowed_origins=args.allow_origin, hold_seconds=args.hold_seconds), **common)
+    return 0
+
+
+def train(link: str, epochs: int, out, err) -> int:
+    """Train headless from `link`; write {"epoch", "train_loss", "test_loss"} per line."""
+    from engine.session import Session
+    from engine.share_hash import parse_hash
+
+    if epochs < 0:
+        print("playground train: --epochs must be 0 or more", file=err)
+        return 2
+    parsed = parse_hash(link)
+    for notice in parsed.notices:
+        print(f"note: {notice}", file=err)
+    session = Session(parsed.settings)
+    if parsed.settings.get("seed") is None:
+        print(f"note: the link has no seed; using seed={session.settings['seed']}", file=err)
+    train_loss, test_loss = session.losses()
+    _line(out, 0, train_loss, test_loss)
+    for epoch in range(1, epochs + 1):
+        session.step(1)
+        if session.divergence is not None:
+            print(f"stopped: {session.divergence.message}", file=err)
+            return 1
+        train_loss, test_loss = session.losses()
+        _line(out, epoch, train_loss, test_loss)
+    return 0
+
+
+def _line(out, epoch: int, train_loss: float, test_loss: float) -> None:
+    out.write(json.dumps({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss}) + "\n")

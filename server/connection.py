@@ -1,0 +1,293 @@
+"""One websocket connection: the receiver and the session loop that owns it.
+
+The receiver only validates and queues commands. The session loop is the one
+owner of the engine session: it takes everything queued, applies it, trains
+as far as the speed setting and the frame budget allow, and sends one frame.
+The engine work runs in a worker thread, so the event loop keeps serving
+every other tab while a session trains. Latest frame wins: the next frame is
+computed only after the previous one was handed to the socket, so a slow page
+gets fewer frames, never a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from concurrent.futures import Executor
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from engine.session import Session
+from engine.settings import SettingError
+from engine.share_hash import parse_hash, write_hash
+
+from . import protocol
+from .sessions import LiveSession, RegistryFull, SessionRegistry
+
+FRAME_INTERVAL = 1 / 60  # the display's pace
+MAX_TRAIN_SECONDS = 0.014  # training time per frame at most; keeps ≥ 30 frames/s
+MAX_QUEUED_COMMANDS = 256
+ABUSE_WINDOW_SECONDS = 10.0
+ABUSE_LIMIT = 200  # bad messages per window before the connection is closed
+CLOSE_POLICY = 1008
+
+
+class Connection:
+    """The state of one websocket: the queue of commands, the outbox of text
+    messages, the frame writer and, after `hello`, the live session."""
+
+    def __init__(self, websocket: WebSocket, registry: SessionRegistry, executor: Executor | None):
+        self.websocket = websocket
+        self.registry = registry
+        self.executor = executor
+        self.commands: deque = deque()
+        self.outbox: deque[str] = deque()
+        self.wake = asyncio.Event()
+        self.closed = False
+        self.live: LiveSession | None = None
+        self.writer = protocol.FrameWriter()
+        self.strikes: deque[float] = deque()
+        self.dirty = False
+        self.epochs_owed = 0.0  # fractional epoch budget carried between frames
+
+    # --- receiving ---------------------------------------------------------
+
+    async def receive_loop(self) -> None:
+        try:
+            while not self.closed:
+                message = await self.websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if text is None:
+                    self._reject("binary messages are not commands; send JSON text", None)
+                    continue
+                try:
+                    command = protocol.parse_command(text)
+                except protocol.BadCommand as error:
+                    self._reject(str(error), error.command)
+                else:
+                    if len(self.commands) >= MAX_QUEUED_COMMANDS:
+                        self._reject("too many commands at once; slow down", command.type)
+                    else:
+                        self.commands.append(command)
+                self.wake.set()
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            self.closed = True
+            self.wake.set()
+
+    def _reject(self, message: str, command: str | None) -> None:
+        """Queue an error for the page and count it against the abuse limit.
+        (Called from the worker thread too, so it does not touch the event.)"""
+        self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
+        now = time.monotonic()
+        self.strikes.append(now)
+        while self.strikes and now - self.strikes[0] > ABUSE_WINDOW_SECONDS:
+            self.strikes.popleft()
+        if len(self.strikes) > ABUSE_LIMIT:
+            self.closed = True
+
+    # --- the session loop ----------------------------------------------------
+
+    async def session_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_frame_at = 0.0
+        while True:
+            await self._flush_outbox()
+            if self.closed:
+                return
+            if self.commands or (self.live and (self.live.playing or self.dirty)):
+                wait = next_frame_at - loop.time() if (self.live and self.live.playing and not self.commands) else 0
+                if wait > 0:
+                    await self._sleep_or_wake(wait)
+                    continue
+                next_frame_at = loop.time() + FRAME_INTERVAL
+                commands = list(self.commands)
+                self.commands.clear()
+                frame = await loop.run_in_executor(self.executor, self._work, commands)
+                await self._flush_outbox()
+                if frame is not None and not self.closed:
+                    await self.websocket.send_bytes(frame)
+            else:
+                self.wake.clear()
+                if not (self.commands or self.outbox or self.closed):
+                    await self.wake.wait()
+
+    async def _sleep_or_wake(self, seconds: float) -> None:
+        self.wake.clear()
+        try:
+            await asyncio.wait_for(self.wake.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _flush_outbox(self) -> None:
+        while self.outbox and not self.closed:
+            await self.websocket.send_text(self.outbox.popleft())
+
+    # --- the work (in a worker thread; only this owner touches the session) ---
+
+    def _work(self, commands: list) -> bytes | None:
+        for command in commands:
+            try:
+                self._apply(command)
+            except protocol.BadCommand as error:
+                self._reject(str(error), error.command)
+            except SettingError as error:
+                self._reject(str(error), command.type)
+        live = self.live
+        if live is None:
+            return None
+        if live.playing:
+            self._train(live)
+            self.dirty = True
+        if not self.dirty:
+            return None
+        self.dirty = False
+        return self.writer.frame(live.session, session_id=live.id, playing=live.playing,
+                                 focus=live.focus, share=self._share(live))
+
+    def _train(self, live: LiveSession) -> None:
+        session = live.session
+        speed = session.settings["speed"]
+        started = time.perf_counter()
+        if speed == "max":
+            wanted = None
+        else:
+            self.epochs_owed = min(self.epochs_owed + int(speed), 10 * int(speed))
+            wanted = int(self.epochs_owed)
+        ran = 0
+        chunk = 1
+        while wanted is None or ran < wanted:
+            todo = chunk if wanted is None else min(chunk, wanted - ran)
+            done = session.step(todo)
+            ran += done
+            if session.divergence is not None:
+                live.playing = False
+                self.outbox.append(protocol.Notice(message=session.divergence.message).model_dump_json())
+                break
+            elapsed = time.perf_counter() - started
+            if elapsed >= MAX_TRAIN_SECONDS:
+                break
+            per_epoch = elapsed / max(ran, 1)
+            chunk = max(1, int((MAX_TRAIN_SECONDS - elapsed) / per_epoch / 2))
+        if wanted is not None:
+            self.epochs_owed -= ran
+
+    def _apply(self, command) -> None:
+        kind = command.type
+        if kind == "hello":
+            self._hello(command)
+            return
+        live = self.live
+        if live is None:
+            raise protocol.BadCommand("send hello first", kind)
+        session = live.session
+        self.dirty = True
+        if kind == "set":
+            change = session.apply(command.settings)
+            for notice in change.notices:
+                self.outbox.append(protocol.Notice(message=notice).model_dump_json())
+            if change.effect.rank >= change.effect.REBUILD.rank:
+                live.playing = False
+                self.epochs_owed = 0
+        elif kind == "play":
+            session.clear_divergence()
+            live.playing = True
+        elif kind == "pause":
+            live.playing = False
+        elif kind == "step":
+            live.playing = False
+            session.clear_divergence()
+            session.step(1)
+            if session.divergence is not None:
+                self.outbox.append(protocol.Notice(message=session.divergence.message).model_dump_json())
+        elif kind == "reset":
+            live.playing = False
+            session.reset()
+        elif kind == "regenerate":
+            session.regenerate()
+        elif kind == "speed":
+            session.apply({"speed": command.value})
+        elif kind == "edit":
+            self._edit(session, command)
+        elif kind == "focus":
+            live.focus = self._node(session, command.node)
+        elif kind == "hide":
+            live.hidden[command.name] = command.hidden
+            session.settings_version += 1
+
+    def _hello(self, command: protocol.Hello) -> None:
+        if self.live is not None:
+            raise protocol.BadCommand("hello was already sent on this connection", "hello")
+        live = self.registry.resume(command.resume) if command.resume else None
+        if live is None:
+            parsed = parse_hash(command.hash)
+            try:
+                live = self.registry.add(Session(parsed.settings), hidden=dict(parsed.hidden),
+                                         unknown=list(parsed.unknown), link_notices=list(parsed.notices))
+            except RegistryFull as error:
+                self._reject(str(error), "hello")
+                self.closed = True
+                return
+        self.live = live
+        self.writer.forget()
+        self.dirty = True
+
+    def _share(self, live: LiveSession) -> dict:
+        return {
+            "hash": write_hash(live.session.settings, live.hidden, live.unknown),
+            "notices": live.link_notices,
+            "hidden": [name for name, hidden in live.hidden.items() if hidden],
+        }
+
+    @staticmethod
+    def _edit(session: Session, command: protocol.Edit) -> None:
+        sizes = session.network.layer_sizes
+        layer = command.layer
+        if layer >= len(sizes):
+            raise protocol.BadCommand(f"layer {layer} does not exist; the network has layers 1–{len(sizes) - 1}", "edit")
+        if command.target == "bias":
+            if command.node is None or command.node >= sizes[layer]:
+                raise protocol.BadCommand(f"layer {layer} has nodes 0–{sizes[layer] - 1}; node {command.node} does not exist", "edit")
+            session.edit_bias(layer, command.node, command.value)
+            return
+        if command.source is None or command.dest is None or command.source >= sizes[layer - 1] or command.dest >= sizes[layer]:
+            raise protocol.BadCommand(
+                f"no link from node {command.source} of layer {layer - 1} to node {command.dest} of layer {layer}", "edit")
+        session.edit_weight(layer, command.source, command.dest, command.value)
+
+    @staticmethod
+    def _node(session: Session, node: protocol.NodeRef | None) -> tuple[int, int] | None:
+        if node is None:
+            return None
+        sizes = session.layout()["layers"]
+        units = 7 if node.layer == 0 else (sizes[node.layer] if node.layer < len(sizes) else 0)
+        if node.index >= units:
+            raise protocol.BadCommand(f"there is no node {node.index} in layer {node.layer}", "focus")
+        return (node.layer, node.index)
+
+    # --- the whole connection ------------------------------------------------
+
+    async def run(self) -> None:
+        receiver = asyncio.create_task(self.receive_loop())
+        try:
+            await self.session_loop()
+        except (WebSocketDisconnect, RuntimeError, ConnectionError):
+            pass
+        finally:
+            self.closed = True
+            receiver.cancel()
+            try:
+                await receiver
+            except (asyncio.CancelledError, Exception):
+                pass
+            if self.live is not None:
+                self.registry.detach(self.live, time.monotonic())
+            if self.strikes and len(self.strikes) > ABUSE_LIMIT:
+                try:
+                    await self.websocket.close(code=CLOSE_POLICY, reason="too many bad messages")
+                except RuntimeError:
+                    pass

@@ -1,0 +1,110 @@
+"""Bad input gets a clear error; the session and the server carry on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from .conftest import Client
+
+
+@pytest.mark.parametrize("text, says", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2, 3]", "JSON object"),
+    ('{"type": "explode"}', "unknown command type"),
+    ('{"type": "set", "settings": {"learningRate": "fast"}}', "learningRate must be a number"),
+    ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
+    ('{"type": "set", "settings": {"activation": "toString"}}', "activation must be one of"),
+    ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
+    ('{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}', "layer 9 does not exist"),
+    ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
+    ('{"type": "focus", "node": {"layer": 1, "index": 50}}', "no node 50"),
+    ('{"type": "speed", "value": "warp"}', "value"),
+    ('{"type": "play", "extra": 1}', "extra"),
+    ('{"type": "hide", "name": "<script>", "hidden": true}', "name"),
+])
+def test_bad_command_gets_an_error_naming_the_problem(client, text, says):
+    client.hello("seed=0.3")
+    client.send_raw(text)
+    error = client.error()
+    assert says in error["message"]
+    # the session carries on
+    client.send(type="step")
+    header, _ = client.frame(where=lambda h: h["epoch"] == 1)
+    assert header["epoch"] == 1
+
+
+def test_commands_before_hello_are_refused(client):
+    client.send(type="play")
+    assert "hello first" in client.error()["message"]
+    header, _ = client.hello("seed=0.3")
+    assert header["epoch"] == 0
+
+
+def test_out_of_range_values_are_clamped_with_a_notice(client):
+    client.hello("seed=0.3")
+    client.send(type="set", settings={"networkShape": [500] * 50, "batchSize": 0, "learningRate": 1e9})
+    header, _ = client.frame(where=lambda h: "layout" in h and h["layoutVersion"] > 1)
+    assert header["layout"]["layers"] == [2] + [16] * 8 + [1]
+    notices = " ".join(n["message"] for n in client.notices)
+    assert "networkShape" in notices and "batchSize" in notices and "learningRate" in notices
+    assert "batchSize=1&" in header["settings"]["hash"]
+
+
+def test_divergence_is_reported_in_plain_words(client):
+    client.hello("seed=0.3&problem=regression&learningRate=10&networkShape=8,8")
+    client.send(type="speed", value="max")
+    client.send(type="play")
+    header, _ = client.frame(where=lambda h: "divergence" in h, timeout=30)
+    assert header["playing"] is False
+    message = header["divergence"]["message"]
+    assert "learning rate 10" in message and f"epoch {header['divergence']['epoch']}" in message
+    assert header["trainLoss"] is not None  # the weights from before the bad epoch are kept
+    assert any("learning rate" in n["message"] for n in client.notices)
+
+
+def test_oversized_message_closes_only_that_connection(server_url):
+    abuser = Client(server_url)
+    abuser.hello("seed=0.3")
+    abuser.send(type="set", settings={"seed": "x" * 70_000})
+    with pytest.raises(ConnectionClosed) as closed:
+        for _ in range(50):
+            abuser.receive(timeout=5)
+    assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
+    other = Client(server_url)
+    header, _ = other.hello("seed=0.3")
+    assert header["epoch"] == 0
+    other.close()
+
+
+def test_flood_of_bad_messages_closes_with_policy_code(server_url):
+    abuser = Client(server_url)
+    for _ in range(300):
+        abuser.send_raw("{oops")
+    with pytest.raises(ConnectionClosed) as closed:
+        for _ in range(1000):
+            abuser.receive(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert len(abuser.errors) >= 100
+    other = Client(server_url)
+    header, _ = other.hello("seed=0.3")
+    assert header["epoch"] == 0
+    other.close()
+
+
+def test_hostile_link_is_answered_with_defaults_and_notices(client):
+    hostile = "activation=toString&networkShape&learningRate=abc&<script>alert(1)</script>=1&seed=" + "y" * 10_000
+    header, _ = client.hello(hostile)
+    assert header["layout"]["layers"] == [2, 4, 2, 1]
+    hash_ = header["settings"]["hash"]
+    assert "<" not in hash_ and ">" not in hash_
+    assert "activation=tanh" in hash_ and "learningRate=0.03" in hash_
+    assert json.dumps(header["settings"]["notices"])
+
+
+def test_binary_message_is_refused(client):
+    client.hello("seed=0.3")
+    client.send_raw(b"\x00\x01")
+    assert "binary" in client.error()["message"]

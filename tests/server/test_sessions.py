@@ -1,0 +1,85 @@
+"""Disconnects lose nothing; several sessions at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .conftest import Client
+
+
+def test_dropped_connection_resumes_the_same_session(server_url):
+    first = Client(server_url)
+    header, _ = first.hello("seed=0.4")
+    session_id = header["session"]
+    for _ in range(3):
+        first.send(type="step")
+    stepped, _ = first.frame(where=lambda h: h["epoch"] == 3)
+    first.socket.close()  # the tab's connection drops
+
+    again = Client(server_url)
+    header, _ = again.hello("seed=0.4", resume=session_id)
+    assert header["session"] == session_id
+    assert header["epoch"] == 3
+    assert header["weights"] == stepped["weights"]
+    assert header["data"]["train"] == stepped.get("data", header["data"])["train"]
+    assert [p[0] for p in header["lossPoints"]] == [0, 1, 2, 3]
+    again.close()
+
+
+def test_session_is_freed_after_the_hold_time(server_url):
+    first = Client(server_url)
+    header, _ = first.hello("seed=0.4")
+    first.send(type="step")
+    first.frame(where=lambda h: h["epoch"] == 1)
+    first.close()
+    time.sleep(3 + 5 + 1)  # hold time of the test server + the reaper's period
+    again = Client(server_url)
+    header2, _ = again.hello("seed=0.4", resume=header["session"])
+    assert header2["session"] != header["session"]
+    assert header2["epoch"] == 0
+    again.close()
+
+
+def test_a_session_in_use_cannot_be_taken_over(server_url):
+    first = Client(server_url)
+    header, _ = first.hello("seed=0.4")
+    thief = Client(server_url)
+    stolen, _ = thief.hello("seed=0.4", resume=header["session"])
+    assert stolen["session"] != header["session"]
+    first.close()
+    thief.close()
+
+
+def test_concurrent_sessions_all_train(server_url):
+    results = {}
+
+    def run(index: int) -> None:
+        c = Client(server_url)
+        c.hello(f"seed=0.{index}1&dataset=xor")
+        c.send(type="play")
+        header, _ = c.frame(where=lambda h: h["epoch"] >= 20, timeout=60)
+        c.send(type="pause")
+        results[index] = header["epoch"]
+        c.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    assert sorted(results) == list(range(6))
+    assert all(epoch >= 20 for epoch in results.values())
+
+
+def test_many_abrupt_disconnects_leave_the_server_healthy(server_url):
+    for i in range(100):
+        c = Client(server_url)
+        c.send(type="hello", hash=f"seed=0.{i}", resume=None)
+        if i % 2:
+            c.send(type="play")
+        c.socket.close()
+    c = Client(server_url)
+    header, _ = c.hello("seed=0.5")
+    assert header["epoch"] == 0
+    c.close()
