@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -35,11 +36,13 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
     async def lifespan(app: FastAPI):
         app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
         app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
-        reaper = asyncio.create_task(_reap_forever(app.state.registry))
+        app.state.lag = LoopLag()
+        tasks = [asyncio.create_task(_reap_forever(app.state.registry)), asyncio.create_task(app.state.lag.watch())]
         try:
             yield
         finally:
-            reaper.cancel()
+            for task in tasks:
+                task.cancel()
             app.state.executor.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="Neural Playground", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -54,6 +57,11 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
+
+    @app.get("/stats")
+    def stats() -> dict:
+        """Figures for the load benchmark: held sessions and the event loop's lag."""
+        return {"sessions": len(app.state.registry), **app.state.lag.summary()}
 
     @app.websocket("/ws")
     async def websocket(socket: WebSocket):
@@ -80,6 +88,32 @@ def create_app_from_env() -> FastAPI:
     """For `uvicorn --factory` with several workers: settings come from the environment."""
     origins = [o for o in os.environ.get("PLAYGROUND_ALLOWED_ORIGINS", "").split(",") if o]
     return create_app(allowed_origins=origins)
+
+
+class LoopLag:
+    """How late the event loop wakes a sleeping task: the longest piece of work
+    that blocked it, give or take a millisecond."""
+
+    PERIOD = 0.02
+
+    def __init__(self):
+        self.samples: deque[float] = deque(maxlen=3000)
+
+    async def watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            await asyncio.sleep(self.PERIOD)
+            self.samples.append(max(0.0, loop.time() - started - self.PERIOD) * 1000)
+
+    def summary(self) -> dict:
+        ordered = sorted(self.samples) or [0.0]
+        return {"loop_lag_ms_max": round(ordered[-1], 2),
+                "loop_lag_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))], 2),
+                "loop_lag_samples": len(self.samples)}
+
+    def reset(self) -> None:
+        self.samples.clear()
 
 
 async def _reap_forever(registry: SessionRegistry) -> None:

@@ -1,0 +1,138 @@
+"""A classroom on one machine: many tabs training at once against one server.
+
+Starts `playground serve` on a loopback port, opens N websocket clients that
+each load the default network and press play, and measures for each client
+the frames per second it receives and how long a control change (the
+learning rate) takes to show in a frame; for the server, its memory per
+session and the event loop's lag. Prints a Markdown row.
+
+    python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server.protocol import decode_frame  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (workers), in KiB."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+async def student(url: str, index: int, seconds: float, speed: str, results: list) -> None:
+    async with websockets.connect(url, max_size=2**24) as socket_:
+        await socket_.send(json.dumps({"type": "hello", "hash": f"seed=0.{index:05d}"}))
+        await socket_.send(json.dumps({"type": "speed", "value": speed}))
+        await socket_.send(json.dumps({"type": "play"}))
+        frames, latencies, epochs = 0, [], 0
+        started = time.perf_counter()
+        next_change, pending, rate = started + 1.0, None, 0.03
+        while (now := time.perf_counter()) - started < seconds:
+            if pending is None and now >= next_change:
+                rate = 0.1 if rate == 0.03 else 0.03
+                await socket_.send(json.dumps({"type": "set", "settings": {"learningRate": rate}}))
+                pending = (now, f"learningRate={rate}&")
+            try:
+                message = await asyncio.wait_for(socket_.recv(), timeout=5)
+            except asyncio.TimeoutError:
+                continue
+            if not isinstance(message, bytes):
+                continue
+            header, _ = decode_frame(message)
+            frames += 1
+            epochs = header["epoch"]
+            if pending and pending[1] in header.get("settings", {}).get("hash", ""):
+                latencies.append((time.perf_counter() - pending[0]) * 1000)
+                pending, next_change = None, time.perf_counter() + 1.0
+        elapsed = time.perf_counter() - started
+        results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
+
+
+async def classroom(url: str, clients: int, seconds: float, speed: str) -> list:
+    results: list = []
+    await asyncio.gather(*(student(url, i, seconds, speed, results) for i in range(clients)))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--speed", default="1")
+    args = parser.parse_args()
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
+                               str(args.workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                get_json(base + "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        idle_kib = rss_kib(server.pid)
+        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", args.clients, args.seconds, args.speed))
+        busy_kib = rss_kib(server.pid)
+        stats = get_json(base + "/stats") if args.workers == 1 else {}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    fps = sorted(r["fps"] for r in results)
+    latencies = sorted(x for r in results for x in r["latencies"])
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    row = {
+        "clients": args.clients, "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
+        "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
+        "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
+        "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
+        "change_latency_ms_p95": round(p95, 1),
+        "memory_per_session_kib": round((busy_kib - idle_kib) / args.clients),
+        "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
+    }
+    print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The `playground` command: headless training, and a plain install that serves the page."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+from pathlib import Path
+
+from .conftest import ROOT, free_port
+
+VECTORS = Path(os.environ.get("PLAYGROUND_VECTORS", ROOT.parent / "shared" / "reference" / "vectors"))
+
+
+def test_train_prints_one_json_line_per_epoch_matching_the_original():
+    reference = json.loads((VECTORS / "circle-tanh-defaults.json").read_text())
+    result = subprocess.run([sys.executable, "-m", "server", "train", reference["hash"], "--epochs", "20"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["epoch"] for line in lines] == list(range(21))
+    for line, (epoch, train, test) in zip(lines, reference["loss"]):
+        assert line["epoch"] == epoch
+        assert abs(line["train_loss"] - train) <= 1e-6 * abs(train)
+        assert abs(line["test_loss"] - test) <= 1e-6 * abs(test)
+
+
+def test_train_accepts_a_full_link_and_reports_notices():
+    link = "https://playground.tensorflow.org/#activation=toString&dataset=xor&seed=0.5"
+    result = subprocess.run([sys.executable, "-m", "server", "train", link, "--epochs", "2"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert len(result.stdout.splitlines()) == 3
+    assert "activation" in result.stderr
+
+
+def test_plain_install_serves_the_page_from_any_folder(tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True, timeout=600,
+                   capture_output=True)
+    port = free_port()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    server = subprocess.Popen([str(env_dir / "bin" / "playground"), "serve", "--port", str(port)],
+                              cwd=elsewhere, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=1) as response:
+                    page = response.read().decode()
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the installed server did not start"
+                time.sleep(0.2)
+        assert 'id="play-pause-button"' in page
+        with urllib.request.urlopen(base + "/static/js/main.js", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    first_line = server.stdout.read().decode().splitlines()[0]
+    assert f"http://127.0.0.1:{port}/" in first_line
