@@ -1,0 +1,180 @@
+/**
+ * The page's controls: run buttons, epoch and losses, every element with a
+ * `data-setting` attribute (selects, sliders, checkboxes), the layer +/-
+ * buttons. User actions go up through `commands`; `update(state)` writes the
+ * server's values back into the controls (idempotent, cheap when nothing
+ * changed).
+ *
+ * Values are converted by the setting's kind from the settings table
+ * (number/integer -> Number, bool -> checkbox state, enum -> string), so
+ * nothing here lists settings or their choices.
+ */
+
+const USER_GRACE_MS = 600;
+
+/** "000,042" for 42; numbers above 999,999 keep all their digits. */
+export function formatEpoch(epoch) {
+  const digits = String(Math.max(0, Math.floor(Number(epoch) || 0))).padStart(6, "0");
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function formatLoss(loss) {
+  if (loss === null || loss === undefined) return "";
+  return Number.isFinite(loss) ? loss.toFixed(3) : String(loss);
+}
+
+function numberText(value) {
+  return Number.isFinite(value) ? String(value) : String(value);
+}
+
+export class Controls {
+  /**
+   * @param {object} table settings by name (the template's settings table)
+   * @param {object} commands set(patch), play(), pause(), step(), reset(),
+   *   regenerate(), speed(value), setView(name, value)
+   */
+  constructor(table, commands) {
+    this.table = table;
+    this.commands = commands;
+    this.lastUserInput = {};
+    this.shown = {};
+    this.playing = false;
+    this.shape = null;
+    const shapeSetting = table.networkShape || {};
+    this.maxLayers = shapeSetting.max_layers ?? 8;
+
+    this.playButton = document.getElementById("play-pause-button");
+    this.epoch = document.getElementById("iter-number");
+    this.lossTrain = document.getElementById("loss-train");
+    this.lossTest = document.getElementById("loss-test");
+    this.numLayers = document.getElementById("num-layers");
+    this.layersLabel = document.getElementById("layers-label");
+    this.addLayer = document.getElementById("add-layers");
+    this.removeLayer = document.getElementById("remove-layers");
+
+    this.playButton.addEventListener("click", () => this.togglePlay());
+    document.getElementById("next-step-button").addEventListener("click", () => commands.step());
+    document.getElementById("reset-button").addEventListener("click", () => commands.reset());
+    document.getElementById("data-regen-button").addEventListener("click", () => commands.regenerate());
+    this.addLayer.addEventListener("click", () => this.changeLayers(1));
+    this.removeLayer.addEventListener("click", () => this.changeLayers(-1));
+
+    this.elements = [...document.querySelectorAll("select[data-setting], input[data-setting]")];
+    for (const element of this.elements) this.bind(element);
+  }
+
+  bind(element) {
+    const name = element.dataset.setting;
+    const isRange = element.type === "range";
+    const event = isRange ? "input" : "change";
+    element.addEventListener(event, () => {
+      const value = this.readValue(element);
+      this.lastUserInput[name] = performance.now();
+      if (isRange) this.showSliderValue(element, value);
+      if (name === "speed") this.commands.speed(value);
+      else if (this.table[name]?.effect === "view") this.commands.setView(name, value);
+      else this.commands.set({ [name]: value });
+    });
+  }
+
+  readValue(element) {
+    const setting = this.table[element.dataset.setting];
+    if (element.type === "checkbox") return element.checked;
+    if (setting?.kind === "number") return Number(element.value);
+    if (setting?.kind === "integer") return Math.round(Number(element.value));
+    return element.value;
+  }
+
+  togglePlay() {
+    if (this.playing) this.commands.pause();
+    else this.commands.play();
+  }
+
+  changeLayers(delta) {
+    if (!this.shape) return;
+    const shape = [...this.shape];
+    if (delta > 0 && shape.length < this.maxLayers) shape.push(2);
+    else if (delta < 0 && shape.length > 0) shape.pop();
+    else return;
+    this.commands.set({ networkShape: shape });
+  }
+
+  showSliderValue(element, value) {
+    const output = document.getElementById(`value-${element.id}`);
+    if (output) output.textContent = numberText(value);
+    const min = Number(element.min);
+    const max = Number(element.max);
+    const fill = max > min ? ((Number(value) - min) / (max - min)) * 100 : 0;
+    element.style.setProperty("--fill", `${Math.max(0, Math.min(100, fill))}%`);
+  }
+
+  /** Put a value from the server into a control (unless the user is moving it). */
+  writeValue(element, value) {
+    const name = element.dataset.setting;
+    if (performance.now() - (this.lastUserInput[name] || 0) < USER_GRACE_MS) return;
+    if (element.type === "checkbox") {
+      element.checked = Boolean(value);
+    } else if (element.type === "range") {
+      if (Number(value) > Number(element.max)) element.max = String(value);
+      element.value = String(value);
+      this.showSliderValue(element, value);
+    } else if (element.tagName === "SELECT") {
+      this.selectValue(element, value);
+    }
+  }
+
+  selectValue(select, value) {
+    const setting = this.table[select.dataset.setting];
+    const numeric = setting?.kind === "number" || setting?.kind === "integer";
+    const matches = (option) => (numeric ? Number(option.value) === Number(value) : option.value === String(value));
+    for (const option of [...select.options]) {
+      if (option.dataset.custom && !matches(option)) option.remove();
+    }
+    let option = [...select.options].find(matches);
+    if (!option) {
+      // A value from a link that is not one of the presets: show it as it is.
+      option = document.createElement("option");
+      option.value = String(value);
+      option.textContent = String(value);
+      option.dataset.custom = "true";
+      select.appendChild(option);
+    }
+    select.value = option.value;
+  }
+
+  update(state) {
+    const epochText = formatEpoch(state.epoch);
+    if (this.shown.epoch !== epochText) this.epoch.textContent = this.shown.epoch = epochText;
+    const train = formatLoss(state.trainLoss);
+    const test = formatLoss(state.testLoss);
+    if (this.shown.train !== train) this.lossTrain.textContent = this.shown.train = train;
+    if (this.shown.test !== test) this.lossTest.textContent = this.shown.test = test;
+
+    if (this.playing !== state.playing || this.shown.playing === undefined) {
+      this.playing = Boolean(state.playing);
+      this.shown.playing = this.playing;
+      this.playButton.classList.toggle("playing", this.playing);
+      this.playButton.setAttribute("aria-pressed", String(this.playing));
+      this.playButton.setAttribute("aria-label", this.playing ? "Pause" : "Run");
+    }
+
+    if (state.settings && state.settings !== this.shown.settings) {
+      this.shown.settings = state.settings;
+      for (const element of this.elements) {
+        const name = element.dataset.setting;
+        const value = this.table[name]?.effect === "view" ? state.view[name] : state.settings[name];
+        if (value !== undefined) this.writeValue(element, value);
+      }
+      this.shape = [...(state.settings.networkShape || [])];
+      const layers = this.shape.length;
+      this.numLayers.textContent = String(layers);
+      this.layersLabel.textContent = layers === 1 ? "Hidden layer" : "Hidden layers";
+      this.addLayer.disabled = layers >= this.maxLayers;
+      this.removeLayer.disabled = layers <= 0;
+    }
+    for (const name of ["showTestData", "discretize"]) {
+      const element = this.elements.find((e) => e.dataset.setting === name);
+      if (element && element.checked !== Boolean(state.view[name])) element.checked = Boolean(state.view[name]);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The big output picture (`#heatmap`): a 100x100 canvas of the network's output
+ * (or of the hovered node) CSS-scaled to 260x260 and smoothed, the axes from -6
+ * to 6 (x at the bottom, y on the right), the training points (white rim) and,
+ * on request, the test points (dark rim).
+ *
+ * Grid bytes are row-major with row 0 at the top (x2 = +6) and column 0 at the
+ * left (x1 = -6), the orientation the canvas uses, so they paint directly.
+ * Points are [x1, x2, label] and are redrawn only when the data or the
+ * show-test-data choice change.
+ */
+
+import { paintGrid, quantizedColor } from "./colors.js";
+import { svgEl, clear } from "./svg.js";
+
+const GRID_SIZE = 100;
+const PLOT_SIZE = 260;
+const DOMAIN = 6;
+const POINT_RADIUS = 3;
+
+function toPixel(value) {
+  return ((value + DOMAIN) / (2 * DOMAIN)) * PLOT_SIZE;
+}
+
+export class Heatmap {
+  constructor(root) {
+    this.root = root;
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "heatmap-canvas";
+    this.canvas.width = GRID_SIZE;
+    this.canvas.height = GRID_SIZE;
+    root.appendChild(this.canvas);
+    this.context = this.canvas.getContext("2d");
+    this.image = this.context.createImageData(GRID_SIZE, GRID_SIZE);
+
+    this.svg = svgEl("svg", { width: PLOT_SIZE + 20, height: PLOT_SIZE + 20, "aria-hidden": "true" }, root);
+    this.drawAxes();
+    this.trainLayer = svgEl("g", { class: "train-points" }, this.svg);
+    this.testLayer = svgEl("g", { class: "test-points" }, this.svg);
+
+    this.drawnGrid = null;
+    this.drawnDiscretize = null;
+    this.drawnData = null;
+    this.drawnShowTest = null;
+  }
+
+  drawAxes() {
+    const axes = svgEl("g", { class: "axes" }, this.svg);
+    for (let t = -DOMAIN; t <= DOMAIN; t++) {
+      const at = toPixel(t);
+      const cls = t === 0 ? "tick zero" : "tick";
+      const xTick = svgEl("g", { class: cls }, axes);
+      svgEl("line", { x1: at, x2: at, y1: PLOT_SIZE, y2: PLOT_SIZE + 6 }, xTick);
+      const xText = svgEl("text", { x: at, y: PLOT_SIZE + 16, "text-anchor": "middle" }, xTick);
+      xText.textContent = String(t);
+      const yAt = PLOT_SIZE - at;
+      const yTick = svgEl("g", { class: cls }, axes);
+      svgEl("line", { x1: PLOT_SIZE, x2: PLOT_SIZE + 6, y1: yAt, y2: yAt }, yTick);
+      const yText = svgEl("text", { x: PLOT_SIZE + 9, y: yAt + 3, "text-anchor": "start" }, yTick);
+      yText.textContent = String(t);
+    }
+  }
+
+  /**
+   * @param {object} view
+   *   grid: Uint8Array of 100x100 bytes to show; discretize: bool;
+   *   data: {train, test} point lists (identity marks a change); showTestData: bool;
+   *   showingNode: whether the grid is a hovered node rather than the output.
+   */
+  update(view) {
+    if (view.grid && (view.grid !== this.drawnGrid || view.discretize !== this.drawnDiscretize)) {
+      paintGrid(this.image, view.grid, view.discretize);
+      this.context.putImageData(this.image, 0, 0);
+      this.drawnGrid = view.grid;
+      this.drawnDiscretize = view.discretize;
+    }
+    this.root.classList.toggle("showing-node", Boolean(view.showingNode));
+    if (view.data !== this.drawnData) {
+      this.drawPoints(this.trainLayer, view.data ? view.data.train : [], "train-point");
+      this.drawnData = view.data;
+      this.drawnShowTest = null;
+    }
+    if (view.showTestData !== this.drawnShowTest) {
+      const test = view.showTestData && view.data ? view.data.test : [];
+      this.drawPoints(this.testLayer, test, "test-point");
+      this.drawnShowTest = view.showTestData;
+    }
+  }
+
+  drawPoints(layer, points, cls) {
+    clear(layer);
+    const fragment = document.createDocumentFragment();
+    for (const [x1, x2, label] of points || []) {
+      if (Math.abs(x1) > DOMAIN || Math.abs(x2) > DOMAIN) continue;
+      svgEl("circle", {
+        class: `point ${cls}`,
+        cx: toPixel(x1).toFixed(2),
+        cy: (PLOT_SIZE - toPixel(x2)).toFixed(2),
+        r: POINT_RADIUS,
+        fill: quantizedColor(label),
+      }, fragment);
+    }
+    layer.appendChild(fragment);
+    this.root.dataset.trainPoints = String(this.trainLayer.childElementCount);
+    this.root.dataset.testPoints = String(this.testLayer.childElementCount);
+  }
+}

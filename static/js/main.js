@@ -1,0 +1,233 @@
+/**
+ * The page's entry point: keeps the latest state received from the server,
+ * mounts every component, turns user actions into commands, and draws on
+ * requestAnimationFrame with the newest frame (frames that arrive between two
+ * paints are merged, never queued).
+ *
+ * State kept here (everything else lives in the components):
+ *   - from frames: epoch, playing, losses, weights/biases/dead, the grids
+ *     (output 100x100, thumbnails 10x10 per node, focus 100x100), and the
+ *     parts sent only on change: layout, data, settings (+ hash, hidden);
+ *   - of the page: the hovered node and the view settings (discretize, show
+ *     test data), applied at once and also sent so the share link keeps them.
+ */
+
+import { Classroom } from "./classroom.js";
+import { Controls } from "./controls.js";
+import { DatasetPicker } from "./datasets.js";
+import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.js";
+import { Heatmap } from "./heatmap.js";
+import { installShortcuts } from "./keyboard.js";
+import { LineChart } from "./linechart.js";
+import { Messages } from "./messages.js";
+import { NetworkView } from "./network.js";
+import { Connection } from "./socket.js";
+
+const tableList = JSON.parse(document.getElementById("settings-table").textContent);
+const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
+const VIEW_NAMES = tableList.filter((s) => s.effect === "view" && s.kind === "bool").map((s) => s.name);
+
+const state = {
+  session: null,
+  epoch: 0,
+  playing: false,
+  trainLoss: null,
+  testLoss: null,
+  weights: null,
+  biases: null,
+  dead: null,
+  layout: null,
+  data: null,
+  settings: null,
+  hidden: new Set(),
+  output: null,
+  thumbnails: null,
+  focus: null,
+  focusNode: null,
+  hovered: null,
+  view: Object.fromEntries(VIEW_NAMES.map((name) => [name, Boolean(table[name].default)])),
+};
+
+// ---- commands (page -> server) -------------------------------------------
+
+const connection = new Connection({
+  getHash: currentHash,
+  onFrame: receiveFrame,
+  onNotice: (message) => messages.show(message, "notice"),
+  onError: (message) => messages.show(message, "error"),
+  onStatus: showConnection,
+});
+
+const commands = {
+  set: (settings) => connection.send({ type: "set", settings }),
+  play: () => {
+    messages.hideDivergence();
+    connection.send({ type: "play" });
+  },
+  pause: () => connection.send({ type: "pause" }),
+  step: () => connection.send({ type: "step" }),
+  reset: () => {
+    messages.hideDivergence();
+    connection.send({ type: "reset" });
+  },
+  regenerate: () => connection.send({ type: "regenerate" }),
+  speed: (value) => connection.send({ type: "speed", value }),
+  edit: (target, value) => connection.send({ type: "edit", ...target, value }),
+  focus: (node) => {
+    state.hovered = node;
+    connection.send({ type: "focus", node });
+    scheduleDraw();
+  },
+  setView: (name, value) => {
+    state.view[name] = value;
+    scheduleDraw();
+    commands.set({ [name]: value });
+  },
+  // Hiding a control from the classroom section (see the report: the wire
+  // format for this is still to be agreed with the server).
+  hide: (name, hidden) => connection.send({ type: "hide", name, hidden }),
+};
+
+// ---- components ------------------------------------------------------------
+
+const messages = new Messages(commands);
+const controls = new Controls(table, commands);
+const datasets = new DatasetPicker(document.querySelector(".column.data"), commands);
+const heatmap = new Heatmap(document.getElementById("heatmap"));
+const chart = new LineChart(document.getElementById("linechart"));
+const shapeSetting = table.networkShape || {};
+const network = new NetworkView(document.getElementById("network"), {
+  focus: commands.focus,
+  toggleFeature: (name) => commands.set({ [name]: !state.settings?.[name] }),
+  setShape: (shape) => commands.set({ networkShape: shape }),
+  edit: commands.edit,
+}, { minNeurons: shapeSetting.minimum ?? 1, maxNeurons: shapeSetting.maximum ?? 16 });
+const classroom = new Classroom(document.getElementById("article-text"), commands);
+const statusBadge = document.getElementById("connection-status");
+
+installShortcuts({
+  togglePlay: () => controls.togglePlay(),
+  step: commands.step,
+  reset: commands.reset,
+});
+reloadOnHashEdit();
+
+document.getElementById("copy-link-button").addEventListener("click", async () => {
+  const ok = await copyLink();
+  messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
+});
+document.getElementById("more-button").addEventListener("click", () => {
+  document.getElementById("article-text").scrollIntoView({ behavior: "smooth" });
+});
+
+// ---- frames (server -> page) -----------------------------------------------
+
+/** The settings part of a frame: {values or the dict itself, hash, notices, hidden}. */
+function readSettings(part) {
+  const { hash, notices, hidden, values, settings, ...rest } = part;
+  return { values: values || settings || rest, hash, notices: notices || [], hidden: hidden || [] };
+}
+
+function receiveFrame({ header, grids }) {
+  if (header.type && header.type !== "frame") return;
+  state.session = header.session;
+  state.epoch = header.epoch;
+  state.playing = Boolean(header.playing);
+  state.trainLoss = header.trainLoss;
+  state.testLoss = header.testLoss;
+  state.weights = header.weights;
+  state.biases = header.biases;
+  state.dead = header.dead;
+  if (header.layout) state.layout = header.layout;
+  if (header.data) state.data = header.data;
+  if (header.settings) {
+    const part = readSettings(header.settings);
+    state.settings = part.values;
+    state.hidden = new Set(part.hidden);
+    for (const name of VIEW_NAMES) {
+      if (name in part.values) state.view[name] = Boolean(part.values[name]);
+    }
+    writeHash(part.hash);
+    for (const notice of part.notices) messages.show(String(notice), "notice");
+    document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
+  }
+  if (header.divergence) {
+    const rates = (table.learningRate?.choices || []).map(Number).sort((a, b) => a - b);
+    messages.showDivergence(header.divergence, Number(state.settings?.learningRate), rates);
+  }
+  state.output = grids.output;
+  state.thumbnails = grids.thumbnails;
+  state.focus = grids.focus;
+  state.focusNode = header.grids?.focusNode || null;
+  chart.add(header.lossPoints, header.chartReset);
+  scheduleDraw();
+}
+
+function showConnection(status) {
+  const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
+  statusBadge.dataset.state = status;
+  statusBadge.textContent = text;
+  document.body.dataset.connection = status;
+}
+
+// ---- drawing ---------------------------------------------------------------
+
+let drawPending = false;
+let appliedHidden = null;
+let appliedNetworkKey = null;
+
+function scheduleDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(draw);
+}
+
+function sameNode(a, b) {
+  return Boolean(a && b) && a.layer === b.layer && a.index === b.index;
+}
+
+function draw() {
+  drawPending = false;
+  const showingNode = Boolean(state.hovered && state.focus && sameNode(state.hovered, state.focusNode));
+  heatmap.update({
+    grid: showingNode ? state.focus : state.output,
+    showingNode,
+    discretize: state.view.discretize,
+    data: state.data,
+    showTestData: state.view.showTestData,
+  });
+  network.update({
+    layout: state.layout,
+    hidden: state.hidden,
+    shape: state.settings?.networkShape,
+    weights: state.weights,
+    biases: state.biases,
+    dead: state.dead,
+    thumbnails: state.thumbnails,
+    output: state.output,
+    epoch: state.epoch,
+    discretize: state.view.discretize,
+  });
+  controls.update(state);
+  datasets.update(state);
+  classroom.update(state);
+  chart.update();
+  if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
+    applyHidden(state.hidden);
+    appliedHidden = state.hidden;
+    appliedNetworkKey = network.key;
+  }
+  document.body.dataset.epoch = String(state.epoch);
+  document.body.dataset.ready = state.layout && state.output ? "true" : "false";
+}
+
+/** `<name>_hide=true` in the link hides every `.ui-<name>` element. */
+function applyHidden(hidden) {
+  for (const element of document.querySelectorAll(".is-hidden")) element.classList.remove("is-hidden");
+  for (const name of hidden) {
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) continue;
+    for (const element of document.querySelectorAll(`.ui-${name}`)) element.classList.add("is-hidden");
+  }
+}
+
+connection.connect();
