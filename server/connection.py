@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.session import Session
 from engine.settings import SettingError
-from engine.share_hash import parse_hash, write_hash
+from engine.share_hash import ParsedHash, parse_hash, write_hash
 
 from . import protocol
 from .sessions import LiveSession, RegistryFull, SessionRegistry
@@ -240,7 +240,7 @@ class Connection:
         return {
             "hash": write_hash(live.session.settings, live.hidden, live.unknown),
             "notices": live.link_notices,
-            "hidden": [name for name, hidden in live.hidden.items() if hidden],
+            "hidden": ParsedHash(live.session.settings, hidden=live.hidden).hidden_controls(),
         }
 
     @staticmethod
