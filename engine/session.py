@@ -14,6 +14,7 @@ network.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -201,7 +202,7 @@ class Session:
 def _dropout_seed(seed: str) -> int:
     """Dropout masks come from their own generator so that the original's
     stream is untouched; it is derived from the seed for reproducibility."""
-    return int.from_bytes(seed.encode("utf-8")[:64].ljust(8, b"\0")[:8], "little") ^ len(seed)
+    return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 
 _THUMBNAILS: dict[str, dict] = {}

@@ -89,7 +89,7 @@ def train(link: str, epochs: int, out, err) -> int:
     for epoch in range(1, epochs + 1):
         session.step(1)
         if session.divergence is not None:
-            print(f"stopped: {session.divergence.message}", file=err)
+            print(f"stopped: {session.divergence.reason}", file=err)
             return 1
         train_loss, test_loss = session.losses()
         _line(out, epoch, train_loss, test_loss)

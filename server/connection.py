@@ -62,6 +62,7 @@ class Connection:
                 text = message.get("text")
                 if text is None:
                     self._reject("binary messages are not commands; send JSON text", None)
+                    self.wake.set()
                     continue
                 try:
                     command = protocol.parse_command(text)
@@ -166,7 +167,7 @@ class Connection:
             ran += done
             if session.divergence is not None:
                 live.playing = False
-                self.outbox.append(protocol.Notice(message=session.divergence.message).model_dump_json())
+                self.outbox.append(protocol.Notice(message=session.divergence.reason).model_dump_json())
                 break
             elapsed = time.perf_counter() - started
             if elapsed >= MAX_TRAIN_SECONDS:
@@ -203,7 +204,7 @@ class Connection:
             session.clear_divergence()
             session.step(1)
             if session.divergence is not None:
-                self.outbox.append(protocol.Notice(message=session.divergence.message).model_dump_json())
+                self.outbox.append(protocol.Notice(message=session.divergence.reason).model_dump_json())
         elif kind == "reset":
             live.playing = False
             session.reset()

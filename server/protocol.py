@@ -251,7 +251,7 @@ class FrameWriter:
             header["settings"] = {"values": _json_settings(session.settings), **share}
             self.settings_version = session.settings_version
         if session.divergence is not None:
-            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.message}
+            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
         picture = session.picture()
         focus_blob = None
         if focus is not None:

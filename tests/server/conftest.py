@@ -1,114 +1,16 @@
-"""A real uvicorn server on a loopback port, and a websocket client for it."""
+"""Fixtures: one real server for the module's tests, and a connected client."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-from websockets.sync.client import connect
 
-from server.protocol import decode_frame
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_server(*extra: str):
-    """`playground serve` in a subprocess; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                    raise RuntimeError(f"the server did not start:\n{output}")
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+from .support import Client, running_server
 
 
 @pytest.fixture(scope="session")
 def server_url():
     with running_server("--hold-seconds", "3") as base:
         yield base
-
-
-class Client:
-    """A websocket client that speaks the protocol: JSON commands out; frames,
-    notices and errors in."""
-
-    def __init__(self, url: str, **kwargs):
-        self.socket = connect(url.replace("http", "ws", 1) + "/ws", max_size=2**24, **kwargs)
-        self.notices: list[str] = []
-        self.errors: list[dict] = []
-
-    def send(self, **command) -> None:
-        self.socket.send(json.dumps(command))
-
-    def send_raw(self, text) -> None:
-        self.socket.send(text)
-
-    def receive(self, timeout: float = 10.0):
-        """The next message: ("frame", header, grids) or ("notice"/"error", dict)."""
-        message = self.socket.recv(timeout=timeout)
-        if isinstance(message, bytes):
-            header, grids = decode_frame(message)
-            return "frame", header, grids
-        data = json.loads(message)
-        (self.notices if data["type"] == "notice" else self.errors).append(data)
-        return data["type"], data, None
-
-    def frame(self, timeout: float = 10.0, where=lambda header: True):
-        """The next frame whose header satisfies `where` (notices and errors are kept)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("no matching frame arrived")
-            kind, header, grids = self.receive(timeout=left)
-            if kind == "frame" and where(header):
-                return header, grids
-
-    def error(self, timeout: float = 10.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while not self.errors:
-            self.receive(timeout=max(0.01, deadline - time.monotonic()))
-        return self.errors.pop(0)
-
-    def hello(self, hash_: str = "", resume: str | None = None):
-        self.send(type="hello", hash=hash_, resume=resume)
-        return self.frame()
-
-    def close(self) -> None:
-        self.socket.close()
 
 
 @pytest.fixture

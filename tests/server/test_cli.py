@@ -11,7 +11,7 @@ import urllib.request
 import venv
 from pathlib import Path
 
-from .conftest import ROOT, free_port
+from .support import ROOT, free_port
 
 VECTORS = Path(os.environ.get("PLAYGROUND_VECTORS", ROOT.parent / "shared" / "reference" / "vectors"))
 

@@ -111,9 +111,22 @@ def test_reset_gives_new_weights_and_epoch_zero(client):
 def test_speed_carries_many_epochs_per_frame(client):
     client.hello(DEFAULT_LINK)
     client.send(type="speed", value="50")
+    header, _ = client.frame(where=lambda h: "settings" in h)
+    assert header["settings"]["hash"].endswith("&speed=50")
     client.send(type="play")
-    header, _ = client.frame(where=lambda h: h["epoch"] >= 200)
-    assert "speed=50" in header["settings"]["hash"] or header["epoch"] >= 200
+    first, _ = client.frame(where=lambda h: h["epoch"] > 0)
+    second, _ = client.frame()
+    assert second["epoch"] - first["epoch"] >= 10
+    assert len(second["lossPoints"]) == second["epoch"] - first["epoch"]
+    client.send(type="pause")
+
+
+def test_one_epoch_per_frame_by_default(client):
+    client.hello(DEFAULT_LINK)
+    client.send(type="play")
+    first, _ = client.frame(where=lambda h: h["epoch"] > 0)
+    second, _ = client.frame()
+    assert second["epoch"] - first["epoch"] == 1
     client.send(type="pause")
 
 

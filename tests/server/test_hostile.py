@@ -7,7 +7,7 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .conftest import Client
+from .support import Client
 
 
 @pytest.mark.parametrize("text, says", [

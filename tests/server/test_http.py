@@ -43,7 +43,9 @@ def test_websocket_from_another_origin_is_refused(server_url):
     from websockets.sync.client import connect
 
     with pytest.raises(InvalidStatus) as refused:
-        connect(server_url.replace("http", "ws") + "/ws", origin="http://evil.example")
+        with connect(server_url.replace("http", "ws") + "/ws", origin="http://evil.example"):
+            pass
     assert refused.value.response.status_code == 403
-    same = connect(server_url.replace("http", "ws") + "/ws", origin=server_url)
-    same.close()
+    with connect(server_url.replace("http", "ws") + "/ws", origin=server_url) as same:
+        same.send('{"type": "hello", "hash": "seed=0.1"}')
+        assert isinstance(same.recv(timeout=10), bytes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from .conftest import Client
+from .support import Client
 
 
 def test_dropped_connection_resumes_the_same_session(server_url):
