@@ -65,7 +65,7 @@ export class Heatmap {
    * @param {object} view
    *   grid: Uint8Array of 100x100 bytes to show; discretize: bool;
    *   data: {train, test} point lists (identity marks a change); showTestData: bool;
-   *   showingNode: whether the grid is a hovered node rather than the output.
+   *   showingNode: the hovered node {layer, index} whose grid this is, or null for the output.
    */
   update(view) {
     if (view.grid && (view.grid !== this.drawnGrid || view.discretize !== this.drawnDiscretize)) {
@@ -75,6 +75,8 @@ export class Heatmap {
       this.drawnDiscretize = view.discretize;
     }
     this.root.classList.toggle("showing-node", Boolean(view.showingNode));
+    const showing = view.showingNode ? `${view.showingNode.layer}-${view.showingNode.index}` : "output";
+    if (this.root.dataset.showing !== showing) this.root.dataset.showing = showing;
     if (view.data !== this.drawnData) {
       this.drawPoints(this.trainLayer, view.data ? view.data.train : [], "train-point");
       this.drawnData = view.data;

@@ -191,7 +191,7 @@ function draw() {
   const showingNode = Boolean(state.hovered && state.focus && sameNode(state.hovered, state.focusNode));
   heatmap.update({
     grid: showingNode ? state.focus : state.output,
-    showingNode,
+    showingNode: showingNode ? state.focusNode : null,
     discretize: state.view.discretize,
     data: state.data,
     showTestData: state.view.showTestData,
