@@ -1,0 +1,77 @@
+"""The seven input features: what the network reads from a point (x1, x2).
+
+`FEATURES` is ordered as the network's input vector and the page's
+top-to-bottom input column: x, y, xSquared, ySquared, xTimesY, sinX, sinY
+(the settings table's feature keys). A network reads only the active ones,
+keeping this order.
+
+Each feature is computed with the same float64 operations as the original
+(x1*x1, x1*x2, sin), so the stored reference points give the original's
+feature values bit for bit (up to sin's last bit, see the vectors README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+FeatureFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def _x(x1, x2):
+    return x1
+
+
+def _y(x1, x2):
+    return x2
+
+
+def _x_squared(x1, x2):
+    return x1 * x1
+
+
+def _y_squared(x1, x2):
+    return x2 * x2
+
+
+def _x_times_y(x1, x2):
+    return x1 * x2
+
+
+def _sin_x(x1, x2):
+    return np.sin(x1)
+
+
+def _sin_y(x1, x2):
+    return np.sin(x2)
+
+
+# name -> (label drawn on the page, f(x1 (n,), x2 (n,)) -> (n,))
+FEATURES: dict[str, tuple[str, FeatureFunction]] = {
+    "x": ("X₁", _x),
+    "y": ("X₂", _y),
+    "xSquared": ("X₁²", _x_squared),
+    "ySquared": ("X₂²", _y_squared),
+    "xTimesY": ("X₁X₂", _x_times_y),
+    "sinX": ("sin(X₁)", _sin_x),
+    "sinY": ("sin(X₂)", _sin_y),
+}
+
+
+def active_features(settings: Mapping[str, object]) -> list[str]:
+    """The names of the features switched on in `settings`, in input order."""
+    return [name for name in FEATURES if settings.get(name)]
+
+
+def feature_matrix(points: np.ndarray, names: Sequence[str], dtype=np.float64) -> np.ndarray:
+    """F (n, k): the features `names` (in the order given) of X (n, 2).
+
+    With no names the result is an (n, 0) matrix: a network without inputs.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    x1, x2 = points[:, 0], points[:, 1]
+    columns = np.empty((points.shape[0], len(names)), dtype=np.float64)
+    for column, name in enumerate(names):
+        columns[:, column] = FEATURES[name][1](x1, x2)
+    return columns.astype(dtype, copy=False)
