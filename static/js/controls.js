@@ -111,7 +111,8 @@ export class Controls {
   /** Put a value from the server into a control (unless the user is moving it). */
   writeValue(element, value) {
     const name = element.dataset.setting;
-    if (performance.now() - (this.lastUserInput[name] || 0) < USER_GRACE_MS) return;
+    const touched = this.lastUserInput[name];
+    if (touched !== undefined && performance.now() - touched < USER_GRACE_MS) return;
     if (element.type === "checkbox") {
       element.checked = Boolean(value);
     } else if (element.type === "range") {

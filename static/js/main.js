@@ -25,6 +25,7 @@ import { Connection } from "./socket.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
+const LEARNING_RATES = (table.learningRate?.choices || []).map(Number).sort((a, b) => a - b);
 const VIEW_NAMES = tableList.filter((s) => s.effect === "view" && s.kind === "bool").map((s) => s.name);
 
 const state = {
@@ -54,7 +55,8 @@ const connection = new Connection({
   getHash: currentHash,
   onFrame: receiveFrame,
   onNotice: (message) => messages.show(message, "notice"),
-  onError: (message) => messages.show(message, "error"),
+  // A hover that raced a rebuild names a node that is gone: not worth a message.
+  onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
   onStatus: showConnection,
 });
 
@@ -151,10 +153,7 @@ function receiveFrame({ header, grids }) {
     for (const notice of part.notices) messages.show(String(notice), "notice");
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
   }
-  if (header.divergence) {
-    const rates = (table.learningRate?.choices || []).map(Number).sort((a, b) => a - b);
-    messages.showDivergence(header.divergence, Number(state.settings?.learningRate), rates);
-  }
+  messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;
   state.thumbnails = grids.thumbnails;
   state.focus = grids.focus;

@@ -27,6 +27,7 @@ export class Messages {
   /** Show one message; kind is "notice" or "error". */
   show(text, kind = "notice") {
     if (!text) return;
+    if (this.shownDivergence && this.shownDivergence.endsWith(`|${text}`)) return;
     for (const item of this.list.children) {
       if (item.dataset.text === text) item.remove();
     }
@@ -50,18 +51,27 @@ export class Messages {
   }
 
   /**
-   * The guard stopped training. `learningRates` are the preset rates (ascending)
-   * used to suggest the next smaller one.
+   * Called with every frame: `divergence` is {epoch, message} while training
+   * stands stopped by the guard, else null. `learningRates` are the preset
+   * rates, ascending, used to offer the next smaller one.
    */
-  showDivergence(divergence, currentRate, learningRates) {
+  updateDivergence(divergence, currentRate, learningRates) {
+    if (!divergence) {
+      this.shownDivergence = null;
+      this.hideDivergence();
+      return;
+    }
     const key = `${divergence.epoch}|${divergence.message}`;
     if (key === this.shownDivergence) return;
     this.shownDivergence = key;
     const smaller = learningRates.filter((rate) => rate < currentRate);
     this.fixLearningRate = smaller.length ? smaller[smaller.length - 1] : null;
-    const epoch = Number.isFinite(divergence.epoch) ? ` at epoch ${divergence.epoch}` : "";
-    const message = divergence.message || "The losses became too large to compute.";
-    this.divergenceText.textContent = `Training stopped${epoch}: ${message}`;
+    const message = String(divergence.message || "the numbers grew too large to compute");
+    // The same words also arrive as a notice: show them once, here.
+    for (const item of [...this.list.children]) {
+      if (item.dataset.text === message) item.remove();
+    }
+    this.divergenceText.textContent = `Training stopped: ${message}.`;
     this.fixButton.textContent = this.fixLearningRate !== null
       ? `Use learning rate ${this.fixLearningRate} and reset`
       : "Reset the network";

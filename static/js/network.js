@@ -240,7 +240,8 @@ export class NetworkView {
       this.addThumb(div, { layer: outputNode.layer, index: 0 }, outputNode, "output", -1);
     }
 
-    this.drawNeuronButtons(hiddenNodes, shape);
+    const layerStep = xs.length > 1 ? xs[1] - xs[0] : Infinity;
+    this.drawNeuronButtons(hiddenNodes, shape, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "");
     this.drawCallouts(layout, hiddenNodes, activeInputs);
   }
 
@@ -302,10 +303,12 @@ export class NetworkView {
     });
   }
 
-  drawNeuronButtons(hiddenNodes, shape) {
+  /** `density` is "", "compact" or "tight": smaller buttons when layers stand close. */
+  drawNeuronButtons(hiddenNodes, shape, density) {
+    const compact = density !== "";
     hiddenNodes.forEach((nodes, l) => {
       const count = nodes.length;
-      const row = htmlEl("div", `plus-minus-neurons ui-numNodes${l + 1}`, null, this.overlay);
+      const row = htmlEl("div", `plus-minus-neurons ui-numNodes${l + 1} ${density}`, null, this.overlay);
       row.style.left = `${nodes[0].x + OFFSET}px`;
       row.style.top = `${OFFSET - NEURON_ROW_ABOVE}px`;
       const buttons = htmlEl("div", "buttons", null, row);
@@ -320,7 +323,8 @@ export class NetworkView {
       remove.disabled = count <= this.limits.minNeurons;
       add.classList.add("add-neuron");
       remove.classList.add("remove-neuron");
-      htmlEl("div", "neuron-count", plural(count, "neuron", "neurons"), row);
+      const label = htmlEl("div", "neuron-count", compact ? String(count) : plural(count, "neuron", "neurons"), row);
+      label.title = plural(count, "neuron", "neurons");
     });
   }
 

@@ -365,3 +365,58 @@ def test_the_layout_fits_and_screenshots(browser, server, tmp_path, size):
         assert not page.console_watch.unexpected(), page.console_watch.unexpected()
     finally:
         context.close()
+
+
+def test_the_links_values_appear_in_the_controls(page, server):
+    load(page, server, f"{SEED}&activation=relu&learningRate=0.3&regularization=L2&regularizationRate=0.01"
+                       "&noise=20&batchSize=5&percTrainData=70&optimizer=adam&dropout=0.2&speed=5"
+                       "&discretize=true&networkShape=3&problem=regression&regDataset=reg-gauss")
+    expected = {"#activations": "relu", "#learningRate": "0.3", "#regularizations": "L2", "#regularRate": "0.01",
+                "#noise": "20", "#batchSize": "5", "#percTrainData": "70", "#optimizer": "adam", "#dropout": "0.2",
+                "#speed": "5", "#problem": "regression"}
+    for selector, value in expected.items():
+        assert page.input_value(selector) == value, selector
+    assert page.is_checked("#discretize")
+    assert not page.is_checked("#show-test-data")
+    assert page.text_content("#value-percTrainData") == "70"
+    assert page.text_content("#num-layers") == "1"
+    assert page.text_content("#layers-label") == "Hidden layer"
+    assert page.locator("button.dataset.selected").get_attribute("data-value") == "reg-gauss"
+
+
+def test_the_divergence_guard_explains_itself_and_offers_the_fix(page, server):
+    load(page, server, "seed=1&learningRate=10&activation=linear&networkShape=&problem=regression"
+                       "&xSquared=true&ySquared=true&xTimesY=true")
+    page.click("#next-step-button")
+    page.wait_for_selector("#divergence:not([hidden])")
+    text = page.text_content("#divergence-text")
+    assert "learning rate 10" in text and text.startswith("Training stopped")
+    assert page.locator("#message-list li", has_text="learning rate 10").count() == 0, "said once, not twice"
+    assert page.text_content("#divergence-fix") == "Use learning rate 3 and reset"
+    page.click("#divergence-fix")
+    wait_hash(page, "learningRate=3&")
+    page.wait_for_selector("#divergence", state="hidden")
+    assert page.input_value("#learningRate") == "3"
+
+
+def test_notices_about_the_link_are_shown_as_text(page, server):
+    load(page, server, f"{SEED}&noise=90&learningRate=<b>x</b>")
+    page.wait_for_selector("#message-list li")
+    texts = page.locator("#message-list li span").all_text_contents()
+    assert any("noise" in text for text in texts), texts
+    assert page.locator("#message-list b").count() == 0, "received text is never markup"
+    assert "noise=50" in current_hash(page)
+
+
+def test_copy_link_copies_the_canonical_address(browser, server):
+    context, page = open_page(browser, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        load(page, server)
+        page.click("#copy-link-button")
+        page.locator("#message-list li", has_text="Link copied").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == page.evaluate("location.href")
+        assert "seed=0.12345" in copied and "networkShape=4,2" in copied
+        assert not page.console_watch.unexpected(), page.console_watch.unexpected()
+    finally:
+        context.close()
