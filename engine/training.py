@@ -98,7 +98,7 @@ class Trainer:
         self._pending_count = 0
         self._step = np.zeros(size)
         self._reg_derivative = np.zeros(size)
-        self._reg_scale = np.zeros(size)  # η·λ at live weights, 0 at biases and dead links
+        self._reg_scale = np.zeros(size)  # η·λ at weights, 0 at biases
         self._before_reg = np.zeros(size)  # w₁ (L1 only)
         self._crossed = np.zeros(size, bool)
         self.optimizer: Optimizer = OPTIMIZERS[config.optimizer](size, network.is_bias)
@@ -220,8 +220,7 @@ class Trainer:
         scale = config.learning_rate * config.regularization_rate
         if config.regularization == "none":
             scale = 0.0
-        live_weights = self.network.weight_mask & ~self.network.dead
-        np.copyto(self._reg_scale, np.where(live_weights, scale, 0.0))
+        np.copyto(self._reg_scale, np.where(self.network.weight_mask, scale, 0.0))
 
     def _update_calls(self, count: int) -> list:
         """The calls of one update from Σ gradient `self._grad` over `count` examples."""
@@ -242,14 +241,14 @@ class Trainer:
             calls += [partial(np.copyto, step, 0.0, where=dead),
                       partial(np.sign, params, r),
                       partial(np.multiply, r, scale, r),
+                      partial(np.copyto, r, 0.0, where=dead),
                       partial(np.subtract, params, step, w1),
                       partial(np.subtract, w1, r, params),
                       # w₁·w₂ < 0: the penalty pushed the weight across zero.
                       partial(np.multiply, w1, params, r),
                       partial(np.less, r, ZERO, crossed),
                       partial(np.copyto, params, 0.0, where=crossed),
-                      partial(np.logical_or, dead, crossed, dead),
-                      partial(np.copyto, scale, 0.0, where=crossed)]
+                      partial(np.logical_or, dead, crossed, dead)]
         elif config.regularization == "L2" and config.regularization_rate != 0.0:
             calls += [partial(np.multiply, params, scale, r),
                       partial(np.subtract, params, step, params),
@@ -307,7 +306,7 @@ class Trainer:
         network = self.network
         arrays = [network.params, self._pending, *self.optimizer.state]
         if self.config.regularization == "L1":  # the only way links die
-            arrays += [network.dead, self._reg_scale]
+            arrays.append(network.dead)
         return arrays
 
     def _save_snapshot(self) -> None:
