@@ -14,6 +14,9 @@ export class Classroom {
     for (const box of this.boxes) {
       box.addEventListener("change", () => commands.hide(box.dataset.hide, !box.checked));
     }
+    // The address can change after the last frame (writes are spaced out): refresh on use.
+    const refresh = () => { this.link.href = location.href; };
+    for (const event of ["pointerenter", "focus", "contextmenu"]) this.link?.addEventListener(event, refresh);
   }
 
   update(state) {

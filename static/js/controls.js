@@ -20,11 +20,9 @@ export function formatEpoch(epoch) {
 
 export function formatLoss(loss) {
   if (loss === null || loss === undefined) return "";
-  return Number.isFinite(loss) ? loss.toFixed(3) : String(loss);
-}
-
-function numberText(value) {
-  return Number.isFinite(value) ? String(value) : String(value);
+  if (!Number.isFinite(loss)) return String(loss);
+  // Huge losses (a run blowing up) stay short enough for their column.
+  return Math.abs(loss) < 1e5 ? loss.toFixed(3) : loss.toExponential(2);
 }
 
 export class Controls {
@@ -101,7 +99,7 @@ export class Controls {
 
   showSliderValue(element, value) {
     const output = document.getElementById(`value-${element.id}`);
-    if (output) output.textContent = numberText(value);
+    if (output) output.textContent = String(value);
     const min = Number(element.min);
     const max = Number(element.max);
     const fill = max > min ? ((Number(value) - min) / (max - min)) * 100 : 0;

@@ -10,11 +10,30 @@ export function currentHash() {
   return location.hash.replace(/^#/, "");
 }
 
+// Browsers throttle (and complain about) very frequent history updates, and a
+// dragged slider can change the link many times a second: write at most this often.
+const WRITE_INTERVAL_MS = 120;
+let pendingHash = null;
+let lastWrite = -Infinity;
+let writeTimer = null;
+
+function flushHash() {
+  writeTimer = null;
+  lastWrite = performance.now();
+  const hash = pendingHash;
+  pendingHash = null;
+  if (hash === null || currentHash() === hash) return;
+  history.replaceState(history.state, "", `${location.pathname}${location.search}#${hash}`);
+}
+
 /** Show `hash` (canonical, from the server) in the address bar. */
 export function writeHash(hash) {
   if (typeof hash !== "string") return;
-  if (currentHash() === hash) return;
-  history.replaceState(history.state, "", `${location.pathname}${location.search}#${hash}`);
+  pendingHash = hash;
+  if (writeTimer !== null) return;
+  const wait = lastWrite + WRITE_INTERVAL_MS - performance.now();
+  if (wait <= 0) flushHash();
+  else writeTimer = setTimeout(flushHash, wait);
 }
 
 /** A hash typed by the user is a new set-up: start from it. */
