@@ -9,9 +9,9 @@ below to node j. `weights[l]` and `biases[l]` are views into `params`, so
 `network.weights[l][i, j] = v` is all it takes to edit a weight.
 
 Keeping the bias as row 0 lets one matrix product do "bias, then the inputs
-in order" (spec §10.1): a layer's input is given an extra leading column of
-ones. The same product's transpose yields a batch's bias and weight gradients
-in one go.
+in order" (spec §10.1): inside a pass, a layer's input carries an extra
+leading row of ones. The matching product with the deltas yields a batch's
+bias and weight gradients in one go.
 
 `dead` (P,) marks links killed by L1 regularization (never biases); a dead
 link keeps its weight (0 unless edited) in the forward pass but is not

@@ -196,7 +196,7 @@ class Trainer:
             return (forward_calls(network, ws, inputs, dropout)
                     + backward_calls(network, ws, inputs, targets, grad, dropout=dropout_on))
 
-        self._reset_reg_scale()
+        self._set_reg_scale()
         self._snapshot = []
         num_batches = n // batch if batch <= n else 0
         self._batch = batch
@@ -215,7 +215,7 @@ class Trainer:
         self._evaluation_ws = evaluation
         self._evaluation = forward_calls(network, evaluation, self._all_inputs)
 
-    def _reset_reg_scale(self) -> None:
+    def _set_reg_scale(self) -> None:
         config = self.config
         scale = config.learning_rate * config.regularization_rate
         if config.regularization == "none":
