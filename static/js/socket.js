@@ -118,15 +118,4 @@ export class Connection {
     this.socket.send(JSON.stringify(command));
     return true;
   }
-
-  /** Start over without resuming (a new session from the current hash). */
-  restart() {
-    this.session = null;
-    if (this.socket) {
-      const old = this.socket;
-      this.socket = null;
-      old.close();
-    }
-    this.connect();
-  }
 }

@@ -420,3 +420,26 @@ def test_copy_link_copies_the_canonical_address(browser, server):
         assert not page.console_watch.unexpected(), page.console_watch.unexpected()
     finally:
         context.close()
+
+
+# Records the page's websockets so a test can drop one as a flaky network would.
+TRACK_SOCKETS = """
+    window.__sockets = [];
+    const NativeWebSocket = window.WebSocket;
+    window.WebSocket = class extends NativeWebSocket {
+        constructor(...args) { super(...args); window.__sockets.push(this); }
+    };
+"""
+
+
+def test_a_dropped_connection_resumes_the_same_session(page, server):
+    page.add_init_script(TRACK_SOCKETS)
+    load(page, server)
+    for _ in range(4):
+        page.click("#next-step-button")
+    page.wait_for_function("() => document.body.dataset.epoch === '4'")
+    page.evaluate("window.__sockets[window.__sockets.length - 1].close()")
+    page.wait_for_function("() => window.__sockets.length === 2 && window.__sockets[1].readyState === 1")
+    page.wait_for_selector("#connection-status[data-state='open']")
+    page.click("#next-step-button")
+    page.wait_for_function("() => document.body.dataset.epoch === '5'")
