@@ -134,8 +134,8 @@ def test_edit_weight_and_bias(client):
     client.hello(DEFAULT_LINK)
     client.send(type="edit", target="weight", layer=1, source=0, dest=2, value=1.25)
     client.send(type="edit", target="bias", layer=3, node=0, value=-0.5)
-    header, _ = client.frame(where=lambda h: h["weights"][0][0][2] == 1.25)
-    assert header["biases"][2][0] == -0.5
+    header, _ = client.frame(where=lambda h: h["biases"][2][0] == -0.5)
+    assert header["weights"][0][0][2] == 1.25
     assert header["epoch"] == 0
 
 

@@ -87,7 +87,7 @@ def test_flood_of_bad_messages_closes_with_policy_code(server_url):
         for _ in range(1000):
             abuser.receive(timeout=5)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
-    assert len(abuser.errors) >= 100
+    assert abuser.errors and "not valid JSON" in abuser.errors[0]["message"]
     other = Client(server_url)
     header, _ = other.hello("seed=0.3")
     assert header["epoch"] == 0
