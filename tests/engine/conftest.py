@@ -8,18 +8,11 @@ added to the directory are picked up without changing any test.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-VECTOR_DIR = Path(os.environ.get("PLAYGROUND_VECTORS", "/work/shared/reference/vectors"))
-SEEDRANDOM_FILE = "seedrandom.json"
-
-
-def run_vector_paths() -> list[Path]:
-    """The run files, sorted by name."""
-    return sorted(p for p in VECTOR_DIR.glob("*.json") if p.name != SEEDRANDOM_FILE)
+from tests.reference import SEEDRANDOM_FILE, VECTOR_DIR, run_vector_paths
 
 
 def pytest_generate_tests(metafunc):

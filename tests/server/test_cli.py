@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -11,13 +10,14 @@ import urllib.request
 import venv
 from pathlib import Path
 
+from tests.reference import VECTOR_DIR
+
 from .support import ROOT, free_port
 
-VECTORS = Path(os.environ.get("PLAYGROUND_VECTORS", ROOT.parent / "shared" / "reference" / "vectors"))
 
 
 def test_train_prints_one_json_line_per_epoch_matching_the_original():
-    reference = json.loads((VECTORS / "circle-tanh-defaults.json").read_text())
+    reference = json.loads((VECTOR_DIR / "circle-tanh-defaults.json").read_text())
     result = subprocess.run([sys.executable, "-m", "server", "train", reference["hash"], "--epochs", "20"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
     lines = [json.loads(line) for line in result.stdout.splitlines()]
