@@ -28,6 +28,8 @@ const table = Object.fromEntries(tableList.map((setting) => [setting.name, setti
 const LEARNING_RATES = (table.learningRate?.choices || []).map(Number).sort((a, b) => a - b);
 const VIEW_NAMES = tableList.filter((s) => s.effect === "view" && s.kind === "bool").map((s) => s.name);
 
+const shownLinkNotices = new Set();
+
 const state = {
   session: null,
   epoch: 0,
@@ -150,7 +152,12 @@ function receiveFrame({ header, grids }) {
       if (name in part.values) state.view[name] = Boolean(part.values[name]);
     }
     writeHash(part.hash);
-    for (const notice of part.notices) messages.show(String(notice), "notice");
+    // Notices about the link come with every settings block: say each once.
+    for (const notice of part.notices) {
+      if (shownLinkNotices.has(String(notice))) continue;
+      shownLinkNotices.add(String(notice));
+      messages.show(String(notice), "notice");
+    }
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
   }
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
