@@ -1,0 +1,177 @@
+"""The session: the live/rebuild/regenerate table, the seed life cycle, and the commands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.session import Session
+from engine.settings import SETTINGS, Effect, Kind, SettingError
+
+
+def another_value(setting, current):
+    """A valid value of `setting` different from `current`."""
+    if setting.kind is Kind.BOOL:
+        return not current
+    if setting.kind is Kind.ENUM:
+        return next(choice for choice in setting.choices if choice != current)
+    if setting.kind is Kind.SHAPE:
+        return (3,)
+    if setting.kind is Kind.STRING:
+        return "0.77777"
+    if setting.choices:
+        return next(choice for choice in setting.choices if choice != current)
+    return setting.ui_max if setting.ui_max != current else setting.ui_min
+
+
+def trained_session() -> Session:
+    session = Session({"seed": "0.12345"})
+    session.step(3)
+    return session
+
+
+CHANGEABLE = [s for s in SETTINGS if s.name not in ("loss", "initZero", "init")]
+
+
+@pytest.mark.parametrize("setting", CHANGEABLE, ids=[s.name for s in CHANGEABLE])
+def test_each_setting_has_the_effect_the_table_says(setting):
+    session = trained_session()
+    weights = session.network.params.copy()
+    train = session.data.train.copy()
+    seed = session.settings["seed"]
+    change = session.apply({setting.name: another_value(setting, session.settings[setting.name])})
+    assert change.effect is setting.effect
+    assert change.changed[0] == setting.name
+    if setting.effect in (Effect.LIVE, Effect.VIEW, Effect.INERT):
+        assert session.epoch == 3
+        assert np.array_equal(session.network.params, weights)
+        assert np.array_equal(session.data.train, train)
+    elif setting.effect is Effect.REBUILD:
+        assert session.epoch == 0
+        assert np.array_equal(session.data.train, train)
+        assert session.settings["seed"] == seed
+    else:
+        assert session.epoch == 0
+        assert session.settings["seed"] != seed
+        assert not np.array_equal(session.data.train, train)
+
+
+def test_init_and_init_zero_rebuild_and_stay_in_step():
+    session = trained_session()
+    change = session.apply({"init": "zeros"})
+    assert change.effect is Effect.REBUILD and session.epoch == 0
+    assert session.settings["initZero"] is True
+    assert not session.network.params.any()
+    session.apply({"initZero": False})
+    assert session.settings["init"] == "uniform"
+    session.apply({"init": "he"})
+    assert session.settings["initZero"] is False
+
+
+def test_loss_is_live_and_must_suit_the_problem():
+    session = trained_session()
+    weights = session.network.params.copy()
+    change = session.apply({"loss": "crossEntropy"})
+    assert change.effect is Effect.LIVE and np.array_equal(session.network.params, weights)
+    change = session.apply({"loss": "huber"})
+    assert session.settings["loss"] == "squared" and "huber" in change.notices[0]
+    session.apply({"problem": "regression"})
+    session.apply({"loss": "huber"})
+    assert session.settings["loss"] == "huber"
+
+
+def test_changing_problem_keeps_a_suitable_loss():
+    session = Session({"seed": "0.1", "loss": "crossEntropy"})
+    change = session.apply({"problem": "regression"})
+    assert session.settings["loss"] == "squared" and change.notices
+
+
+def test_bad_values_raise_and_change_nothing():
+    session = trained_session()
+    before = dict(session.settings)
+    for patch in ({"learningRate": "fast"}, {"nope": 1}, {"activation": "toString"}, {"x": 1},
+                  {"networkShape": "4,2"}):
+        with pytest.raises(SettingError):
+            session.apply(patch)
+    assert session.settings == before and session.epoch == 3
+
+
+def test_seed_life_cycle_matches_the_original():
+    # spec §6.5 example 2: from seed 0.12345, choosing XOR draws the seed 0.62930
+    session = Session({"seed": "0.12345"})
+    session.apply({"dataset": "xor"})
+    assert session.settings["seed"] == "0.62930"
+    # the weights after a regeneration come from the new seed's stream, after its data
+    fresh = Session({"seed": "0.62930", "dataset": "xor"})
+    assert np.array_equal(session.network.params, fresh.network.params)
+    assert np.array_equal(session.data.train, fresh.data.train)
+
+
+def test_a_seed_given_in_a_change_reproduces_that_link():
+    session = trained_session()
+    session.apply({"seed": "0.5"})
+    assert np.array_equal(session.network.params, Session({"seed": "0.5"}).network.params)
+
+
+def test_same_history_gives_the_same_session():
+    def history() -> Session:
+        session = Session({"seed": "0.3", "dataset": "spiral"})
+        session.step(4)
+        session.reset()
+        session.apply({"networkShape": (5,), "optimizer": "adam"})
+        session.step(7)
+        session.regenerate()
+        session.step(2)
+        return session
+
+    first, second = history(), history()
+    assert first.settings == second.settings
+    assert np.array_equal(first.network.params, second.network.params)
+    assert first.losses() == second.losses()
+
+
+def test_reset_draws_new_weights_from_the_continuing_stream():
+    session = trained_session()
+    before = session.network.params.copy()
+    train = session.data.train.copy()
+    session.reset()
+    assert session.epoch == 0 and not np.array_equal(session.network.params, before)
+    assert np.array_equal(session.data.train, train)
+    assert [point[0] for point in session.history.points] == [0]
+
+
+def test_regenerate_keeps_network_and_epoch():
+    session = trained_session()
+    weights = session.network.params.copy()
+    seed = session.settings["seed"]
+    session.regenerate()
+    assert session.epoch == 3 and np.array_equal(session.network.params, weights)
+    assert session.settings["seed"] != seed
+    assert session.step(1) == 1 and session.epoch == 4
+
+
+def test_divergence_stops_training_and_keeps_the_last_good_weights():
+    session = Session({"seed": "0.3", "problem": "regression", "learningRate": 10, "networkShape": (8, 8)})
+    ran = session.step(500)
+    assert session.divergence is not None
+    assert ran == session.divergence.epoch - 1 == session.epoch
+    assert np.isfinite(session.network.params).all()
+    assert "learning rate 10" in session.divergence.reason
+    assert session.step(5) == 0  # stays stopped until cleared
+    session.apply({"learningRate": 0.001})
+    assert session.divergence is None and session.step(5) == 5
+
+
+def test_edits_change_one_parameter():
+    session = trained_session()
+    session.edit_weight(2, 1, 0, 2.5)
+    session.edit_bias(3, 0, -1.0)
+    assert session.network.weights[1][1, 0] == 2.5
+    assert session.network.biases[2][0] == -1.0
+    train_loss, _ = session.losses()
+    assert train_loss != trained_session().losses()[0]
+
+
+def test_link_without_seed_gets_a_fresh_one():
+    assert Session({}).settings["seed"].startswith("0.")
+    assert len(Session({}).settings["seed"]) == 7
