@@ -97,18 +97,19 @@ class Network:
 
     # --- evaluation ----------------------------------------------------------
 
-    def forward_all(self, features: np.ndarray, dtype=np.float32) -> list[np.ndarray]:
-        """A[l] (n, units_l) for every non-input layer, evaluated in `dtype`; the
-        last is the head's displayed prediction (n, 1). For drawing grids."""
-        a = np.asarray(features, dtype=dtype)
+    def node_values(self, inputs: np.ndarray, dtype=np.float32) -> list[np.ndarray]:
+        """For drawing grids: `inputs` (k, n), one row per active input node →
+        for every non-input layer, (units_l, n) in `dtype`, one row per node; the
+        last is the head's displayed prediction (1, n). Rows per node keep each
+        node's grid contiguous, which is what thumbnails and hover read."""
+        a = np.asarray(inputs, dtype=dtype)
         layers = []
+        last = len(self.blocks) - 1
         with np.errstate(all="ignore"):
-            for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-                z = a @ w.astype(dtype) + b.astype(dtype)
-                if l == len(self.weights) - 1:
-                    a = self.head.prediction(z, out=z)
-                else:
-                    a = self.activation.output(z, out=z)
+            for l, block in enumerate(self.blocks):
+                z = block[1:].T.astype(dtype) @ a
+                z += block[0].astype(dtype)[:, None]
+                a = self.head.prediction(z, out=z) if l == last else self.activation.output(z, out=z)
                 layers.append(a)
         return layers
 

@@ -12,6 +12,7 @@ gets fewer frames, never a backlog.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from concurrent.futures import Executor
@@ -25,6 +26,7 @@ from engine.share_hash import ParsedHash, parse_hash, write_hash
 from . import protocol
 from .sessions import LiveSession, RegistryFull, SessionRegistry
 
+LOG = logging.getLogger("playground")
 FRAME_INTERVAL = 1 / 60  # the display's pace
 MAX_TRAIN_SECONDS = 0.014  # training time per frame at most; keeps ≥ 30 frames/s
 MAX_QUEUED_COMMANDS = 256
@@ -131,6 +133,17 @@ class Connection:
     # --- the work (in a worker thread; only this owner touches the session) ---
 
     def _work(self, commands: list) -> bytes | None:
+        try:
+            return self._work_unguarded(commands)
+        except Exception as error:  # a bug of ours must not end the tab's session
+            LOG.exception("session work failed")
+            if self.live is not None:
+                self.live.playing = False
+            message = f"the server could not do that ({type(error).__name__}); training was paused"
+            self.outbox.append(protocol.Error(message=message).model_dump_json())
+            return None
+
+    def _work_unguarded(self, commands: list) -> bytes | None:
         for command in commands:
             try:
                 self._apply(command)

@@ -153,13 +153,14 @@ class Error(BaseModel):
 
 def quantize(values: np.ndarray) -> bytes:
     """Grid values → one byte each: q stands for (q − 127.5)/127.5, clamped to
-    [−1, 1], with the sign kept exactly (q ≥ 128 ⇔ value ≥ 0); NaN → 128."""
-    scaled = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=-1.0).astype(np.float32, copy=False)
-    np.clip(scaled, -1.0, 1.0, out=scaled)
-    # Each sign gets its own half of the byte range, so "discretize" (v ≥ 0 is
-    # blue) gives the same picture from the bytes as from the floats.
-    q = np.where(scaled >= 0, 128 + np.minimum(scaled * 128, 127), 127 - np.minimum(-scaled * 128, 127))
-    return q.astype(np.uint8).tobytes()
+    [−1, 1]. Each sign has its own half (q ≥ 128 ⇔ value ≥ 0, for all values
+    but negatives smaller than 1e-7 in size), so "discretize" gives the same
+    picture from the bytes as from the floats. NaN becomes byte 0."""
+    scaled = np.fmax(values, np.float32(-1.0), dtype=np.float32)  # fmax/fmin also turn NaN into a bound
+    np.fmin(scaled, np.float32(1.0), out=scaled)
+    scaled *= np.float32(127.5)
+    scaled += np.float32(128.0)  # in [0.5, 255.5]; truncation then floors
+    return scaled.astype(np.uint8).tobytes()
 
 
 def finite_or_none(value: float) -> float | None:
@@ -227,8 +228,8 @@ class FrameWriter:
             "playing": playing,
             "trainLoss": finite_or_none(train_loss),
             "testLoss": finite_or_none(test_loss),
-            "weights": [_finite_list(w) for w in network.weights],
-            "biases": [_finite_list(b) for b in network.biases],
+            "weights": [w.tolist() for w in network.weights],
+            "biases": [b.tolist() for b in network.biases],
             "dead": [d.astype(np.uint8).tolist() for d in network.dead_links()],
             "layoutVersion": session.layout_version,
             "dataVersion": session.data_version,
@@ -262,10 +263,6 @@ class FrameWriter:
         blobs = {"output": quantize(picture.output()), "thumbnails": quantize(picture.thumbnails()),
                  "focus": focus_blob}
         return encode_frame(header, blobs)
-
-
-def _finite_list(array: np.ndarray) -> list:
-    return np.nan_to_num(array, nan=0.0, posinf=1e300, neginf=-1e300).tolist()
 
 
 def _json_settings(values: dict) -> dict:

@@ -19,14 +19,14 @@ def test_row_zero_is_the_top_and_both_edges_are_sampled():
 
 def test_thumbnails_are_means_of_ten_by_ten_blocks():
     rng = np.random.default_rng(1)
-    values = rng.normal(size=(10000, 3)).astype(np.float32)
+    values = rng.normal(size=(3, 10000)).astype(np.float32)
     thumbs = block_means(values)
     assert thumbs.shape == (3, 10, 10)
-    grid = values.reshape(100, 100, 3)
+    grid = values.reshape(3, 100, 100)
     for node in range(3):
         for row in (0, 4, 9):
             for col in (0, 7, 9):
-                block = grid[row * 10:(row + 1) * 10, col * 10:(col + 1) * 10, node]
+                block = grid[node, row * 10:(row + 1) * 10, col * 10:(col + 1) * 10]
                 assert np.isclose(thumbs[node, row, col], block.mean(), atol=1e-6)
 
 
@@ -48,7 +48,7 @@ def test_picture_matches_the_network_and_covers_every_node():
     assert picture.thumbnails().shape == (7 + 3 + 2, 10, 10)
     # a hidden node at full size, and its thumbnail is its block mean
     node = picture.node(1, 2)
-    assert np.allclose(picture.thumbnails()[7 + 2], block_means(node.reshape(10000, 1))[0], atol=1e-6)
+    assert np.allclose(picture.thumbnails()[7 + 2], block_means(node.reshape(1, 10000))[0], atol=1e-6)
     # the output node is a node too (hovering it shows the output)
     assert np.array_equal(picture.node(3, 0), picture.output())
     # an input node shows the raw feature, active or not

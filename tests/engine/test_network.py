@@ -151,24 +151,27 @@ def test_predict_is_the_plain_formula():
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_forward_all_gives_every_layer_for_drawing(shape):
+def test_node_values_give_every_layer_for_drawing(shape):
     sizes = SHAPES[shape]
     network = _network(sizes, "tanh")
     F, _ = _data(sizes[0], n=50)
-    layers = network.forward_all(F)
-    assert [a.shape for a in layers] == [(50, u) for u in sizes[1:]]
+    layers = network.node_values(F.T)
+    assert [a.shape for a in layers] == [(u, 50) for u in sizes[1:]]
     assert all(a.dtype == np.float32 for a in layers)
-    assert np.allclose(layers[-1][:, 0], network.predict(F), atol=1e-5)
-    exact = network.forward_all(F, dtype=np.float64)
+    assert np.allclose(layers[-1][0], network.predict(F), atol=1e-5)
+    exact = network.node_values(F.T, dtype=np.float64)
     assert exact[-1].dtype == np.float64
-    assert np.allclose(exact[-1][:, 0], network.predict(F), atol=1e-14)
+    assert np.allclose(exact[-1][0], network.predict(F), atol=1e-14)
+    if len(sizes) > 2:
+        hidden = np.tanh(F @ network.weights[0] + network.biases[0])
+        assert np.allclose(exact[0], hidden.T, atol=1e-14)
 
 
-def test_forward_all_shows_the_cross_entropy_head_on_the_label_scale():
+def test_node_values_show_the_cross_entropy_head_on_the_label_scale():
     network = _network([2, 1], "tanh", "crossEntropy", "classification")
     F, _ = _data(2)
     z = F @ network.weights[0] + network.biases[0]
-    assert np.allclose(network.forward_all(F, dtype=np.float64)[-1], 2 / (1 + np.exp(-z)) - 1)
+    assert np.allclose(network.node_values(F.T, dtype=np.float64)[-1].T, 2 / (1 + np.exp(-z)) - 1)
 
 
 def test_dead_links_are_reported_per_layer():
