@@ -85,9 +85,15 @@ async def student(url: str, index: int, seconds: float, speed: str, results: lis
         results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
 
 
-async def classroom(url: str, clients: int, seconds: float, speed: str) -> list:
+async def classroom(url: str, stats_url: str, clients: int, seconds: float, speed: str) -> list:
+    """Run the students; the loop-lag window starts once all have joined (2 s in)."""
     results: list = []
-    await asyncio.gather(*(student(url, i, seconds, speed, results) for i in range(clients)))
+
+    async def start_lag_window() -> None:
+        await asyncio.sleep(2.0)
+        await asyncio.to_thread(get_json, stats_url + "?reset=true")
+
+    await asyncio.gather(start_lag_window(), *(student(url, i, seconds, speed, results) for i in range(clients)))
     return results
 
 
@@ -111,7 +117,8 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
-        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", args.clients, args.seconds, args.speed))
+        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.clients, args.seconds,
+                                        args.speed))
         busy_kib = rss_kib(server.pid)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -25,15 +26,20 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors *"
 )
 REAP_EVERY_SECONDS = 5.0
+GIL_SWITCH_SECONDS = 0.0005
 
 
 def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 60.0,
-               max_sessions: int = 200, engine_threads: int = 4) -> FastAPI:
+               max_sessions: int = 200, engine_threads: int = 1) -> FastAPI:
     """The playground app. `allowed_origins` (e.g. ["https://example.org"]) are
     accepted for the websocket besides the page's own origin."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # The engine thread is CPU-bound and the event loop does many short I/O
+        # calls, each of which gives the GIL away; with the default 5 ms switch
+        # interval the loop then waits up to 5 ms to get it back for every send.
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
         app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
         app.state.lag = LoopLag()
@@ -59,9 +65,13 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         return response
 
     @app.get("/stats")
-    def stats() -> dict:
-        """Figures for the load benchmark: held sessions and the event loop's lag."""
-        return {"sessions": len(app.state.registry), **app.state.lag.summary()}
+    def stats(reset: bool = False) -> dict:
+        """Figures for the load benchmark: held sessions and the event loop's
+        lag since the last `?reset=true`."""
+        summary = {"sessions": len(app.state.registry), **app.state.lag.summary()}
+        if reset:
+            app.state.lag.reset()
+        return summary
 
     @app.websocket("/ws")
     async def websocket(socket: WebSocket):

@@ -61,7 +61,10 @@ def serve(args) -> int:
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
           flush=True)
-    common = dict(host=args.host, port=args.port, ws_max_size=MAX_MESSAGE_BYTES, log_level="warning")
+    # Frames are mostly grid bytes: compressing them costs the event loop more
+    # CPU time than the bandwidth it saves on a classroom network.
+    common = dict(host=args.host, port=args.port, ws_max_size=MAX_MESSAGE_BYTES, ws_per_message_deflate=False,
+                  log_level="warning")
     if args.workers > 1:
         os.environ["PLAYGROUND_ALLOWED_ORIGINS"] = ",".join(args.allow_origin)
         uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
