@@ -43,6 +43,7 @@ const state = {
   data: null,
   settings: null,
   hidden: new Set(),
+  hash: null,
   output: null,
   thumbnails: null,
   focus: null,
@@ -151,7 +152,7 @@ function receiveFrame({ header, grids }) {
     for (const name of VIEW_NAMES) {
       if (name in part.values) state.view[name] = Boolean(part.values[name]);
     }
-    writeHash(part.hash);
+    state.hash = part.hash;
     // Notices about the link come with every settings block: say each once.
     for (const notice of part.notices) {
       if (shownLinkNotices.has(String(notice))) continue;
@@ -223,6 +224,8 @@ function draw() {
     appliedHidden = state.hidden;
     appliedNetworkKey = network.key;
   }
+  // After the components, so the address never runs ahead of what the page shows.
+  if (state.hash !== null) writeHash(state.hash);
   document.body.dataset.epoch = String(state.epoch);
   document.body.dataset.ready = state.layout && state.output ? "true" : "false";
 }
