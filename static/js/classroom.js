@@ -3,8 +3,9 @@
  * can hide (`<name>_hide=true`), checked while the control is visible. A change
  * goes to `commands.hide(name, hidden)`; the server answers with the new
  * canonical link, which "this link" then points at (built from the frame's
- * hash, so it is right even before the address bar is updated). Hiding takes effect on the
- * next load of that link, as in the original.
+ * hash, so it is right even before the address bar is updated), and with the
+ * new list of hidden controls, which the page hides at once (the original
+ * waited for a reload).
  */
 
 export class Classroom {
