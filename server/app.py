@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -65,10 +66,11 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         return response
 
     @app.get("/stats")
-    def stats(reset: bool = False) -> dict:
+    async def stats(reset: bool = False) -> dict:
         """Figures for the load benchmark: held sessions and the event loop's
         lag since the last `?reset=true`."""
-        summary = {"sessions": len(app.state.registry), **app.state.lag.summary()}
+        summary = {"sessions": len(app.state.registry), "tasks": len(asyncio.all_tasks()),
+                   "threads": threading.active_count(), "rss_kib": _rss_kib(), **app.state.lag.summary()}
         if reset:
             app.state.lag.reset()
         return summary
@@ -124,6 +126,18 @@ class LoopLag:
 
     def reset(self) -> None:
         self.samples.clear()
+
+
+def _rss_kib() -> int | None:
+    """This process's resident memory (Linux), for leak checks."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 async def _reap_forever(registry: SessionRegistry) -> None:

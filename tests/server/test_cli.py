@@ -66,3 +66,31 @@ def test_plain_install_serves_the_page_from_any_folder(tmp_path):
         server.wait(timeout=10)
     first_line = server.stdout.read().decode().splitlines()[0]
     assert f"http://127.0.0.1:{port}/" in first_line
+
+
+def test_ctrl_c_stops_the_server_cleanly_even_with_a_tab_training(tmp_path):
+    import signal
+
+    from .support import Client
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+    tab = Client(base)
+    tab.hello("seed=0.1")
+    tab.send(type="play")
+    tab.frame(where=lambda h: h["epoch"] >= 3)
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=15) == 0
+    output = server.stdout.read().decode()
+    assert output.splitlines()[0].startswith("Neural Playground is running: open http://127.0.0.1:")
+    assert "Traceback" not in output

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import urllib.request
 
 from .support import Client
 
@@ -72,13 +74,27 @@ def test_concurrent_sessions_all_train(server_url):
     assert all(epoch >= 20 for epoch in results.values())
 
 
-def test_many_abrupt_disconnects_leave_the_server_healthy(server_url):
+def stats(server_url: str) -> dict:
+    with urllib.request.urlopen(server_url + "/stats", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_many_abrupt_disconnects_leak_nothing(server_url):
+    time.sleep(3 + 5 + 1)  # let earlier tests' sessions expire
+    before = stats(server_url)
     for i in range(100):
         c = Client(server_url)
         c.send(type="hello", hash=f"seed=0.{i}", resume=None)
         if i % 2:
             c.send(type="play")
+            c.frame()
         c.socket.close()
+    time.sleep(3 + 5 + 1)  # the hold time of the test server, then the reaper
+    after = stats(server_url)
+    assert after["sessions"] == before["sessions"] == 0
+    assert after["tasks"] <= before["tasks"]
+    assert after["threads"] <= before["threads"] + 1  # the engine thread may have started
+    assert after["rss_kib"] - before["rss_kib"] < 40_000
     c = Client(server_url)
     header, _ = c.hello("seed=0.5")
     assert header["epoch"] == 0
