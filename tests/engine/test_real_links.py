@@ -10,31 +10,14 @@ value the table cannot use must get a notice naming it, and no other key may.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
 from engine.settings import BY_NAME, Kind
 from engine.share_hash import canonical, parse_hash
+from tests.real_links import LINKS
 
-LINKS_FILE = Path(__file__).resolve().parents[1] / "data" / "real_links.txt"
 ORIGINAL_KEYS = [name for name, setting in BY_NAME.items() if setting.original]
-
-
-def load_links() -> list[tuple[str, str]]:
-    """(source, link) for every link of the file, each below its `# source:` line."""
-    entries, source = [], None
-    for line in LINKS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# source:"):
-            source = line[len("# source:"):].strip()
-        elif line.strip() and not line.startswith("#"):
-            assert source, f"link without a source: {line[:80]}"
-            entries.append((source, line.strip()))
-            source = None
-    return entries
-
-
-LINKS = load_links()
 
 
 def link_id(entry: tuple[str, str]) -> str:
