@@ -81,7 +81,7 @@ class Setting:
     max_length: int | None = None
     max_layers: int | None = None
     max_neurons: int | None = None
-    extra: dict = field(default_factory=dict)
+    choices_by_problem: dict = field(default_factory=dict)  # problem → the choices that suit it
 
 
 MAX_LAYERS = 8
@@ -169,7 +169,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("optimizer", Kind.ENUM, "sgd", Effect.LIVE, "Optimizer", original=False,
             choices=OPTIMIZER_CHOICES, choice_labels=OPTIMIZER_LABELS, hide="optimizer"),
     Setting("loss", Kind.ENUM, "squared", Effect.LIVE, "Loss", original=False,
-            choices=LOSS_CHOICES, choice_labels=LOSS_LABELS, hide="loss"),
+            choices=LOSS_CHOICES, choice_labels=LOSS_LABELS, hide="loss", choices_by_problem=LOSSES_FOR_PROBLEM),
     Setting("init", Kind.ENUM, "uniform", Effect.REBUILD, "Initialization", original=False,
             choices=INIT_CHOICES, choice_labels=INIT_LABELS, hide="init"),
     Setting("dropout", Kind.NUMBER, 0, Effect.LIVE, "Dropout", original=False,

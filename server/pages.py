@@ -19,7 +19,7 @@ templates = Jinja2Templates(directory=str(asset_dir("templates")))
 
 def _setting_dict(setting) -> dict:
     row = asdict(setting)
-    row.pop("extra", None)
+    row["choices_by_problem"] = {problem: list(choices) for problem, choices in setting.choices_by_problem.items()}
     row["kind"] = setting.kind.value
     row["effect"] = setting.effect.value
     row["choices"] = list(setting.choices)

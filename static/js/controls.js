@@ -106,11 +106,15 @@ export class Controls {
     element.style.setProperty("--fill", `${Math.max(0, Math.min(100, fill))}%`);
   }
 
-  /** Put a value from the server into a control (unless the user is moving it). */
+  /** Put a value from the server into a control, unless the user is moving it
+   * right now; then the server's value is written once the user has let go. */
   writeValue(element, value) {
     const name = element.dataset.setting;
     const touched = this.lastUserInput[name];
-    if (touched !== undefined && performance.now() - touched < USER_GRACE_MS) return;
+    if (touched !== undefined && performance.now() - touched < USER_GRACE_MS) {
+      this.resyncLater();
+      return;
+    }
     if (element.type === "checkbox") {
       element.checked = Boolean(value);
     } else if (element.type === "range") {
@@ -141,7 +145,26 @@ export class Controls {
     select.value = option.value;
   }
 
+  /** Grey out the options that do not suit the problem (e.g. cross-entropy in regression). */
+  offerChoicesFor(problem) {
+    for (const element of this.elements) {
+      const allowed = this.table[element.dataset.setting]?.choices_by_problem?.[problem];
+      if (!allowed) continue;
+      for (const option of element.options) option.disabled = !allowed.includes(option.value);
+    }
+  }
+
+  resyncLater() {
+    if (this.resyncTimer) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.shown.settings = null;
+      if (this.lastState) this.update(this.lastState);
+    }, USER_GRACE_MS);
+  }
+
   update(state) {
+    this.lastState = state;
     const epochText = formatEpoch(state.epoch);
     if (this.shown.epoch !== epochText) this.epoch.textContent = this.shown.epoch = epochText;
     const train = formatLoss(state.trainLoss);
@@ -164,6 +187,7 @@ export class Controls {
         const value = this.table[name]?.effect === "view" ? state.view[name] : state.settings[name];
         if (value !== undefined) this.writeValue(element, value);
       }
+      this.offerChoicesFor(state.settings.problem);
       this.shape = [...(state.settings.networkShape || [])];
       const layers = this.shape.length;
       this.numLayers.textContent = String(layers);

@@ -447,3 +447,17 @@ def test_a_dropped_connection_resumes_the_same_session(page, server):
     page.wait_for_selector("#connection-status[data-state='open']")
     page.click("#next-step-button")
     page.wait_for_function("() => document.body.dataset.epoch === '5'")
+
+
+def test_only_losses_that_suit_the_problem_are_offered(page, server):
+    load(page, server)
+    disabled = "(value) => document.querySelector(`#loss option[value=${value}]`).disabled"
+    assert page.evaluate(disabled, "huber") and not page.evaluate(disabled, "crossEntropy")
+    page.select_option("#loss", "crossEntropy")
+    wait_hash(page, "loss=crossEntropy")
+    page.select_option("#problem", "regression")
+    wait_hash(page, "problem=regression")
+    page.wait_for_function(f"() => ({disabled})('crossEntropy')")
+    assert not page.evaluate(disabled, "huber")
+    # the server moved the loss to one that suits; the select follows once the user has let go
+    page.wait_for_function("() => document.querySelector('#loss').value === 'squared'")
