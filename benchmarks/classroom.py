@@ -6,7 +6,7 @@ the frames per second it receives and how long a control change (the
 learning rate) takes to show in a frame; for the server, its memory per
 session and the event loop's lag. Prints a Markdown row.
 
-    python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1]
+    python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1] [--link HASH]
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ def get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
-async def student(url: str, index: int, seconds: float, speed: str, results: list) -> None:
+async def student(url: str, link: str, index: int, seconds: float, speed: str, results: list) -> None:
     async with websockets.connect(url, max_size=2**24) as socket_:
-        await socket_.send(json.dumps({"type": "hello", "hash": f"seed=0.{index:05d}"}))
+        await socket_.send(json.dumps({"type": "hello", "hash": f"{link}&seed=0.{index:05d}".lstrip("&")}))
         await socket_.send(json.dumps({"type": "speed", "value": speed}))
         await socket_.send(json.dumps({"type": "play"}))
         frames, latencies, epochs = 0, [], 0
@@ -85,7 +85,7 @@ async def student(url: str, index: int, seconds: float, speed: str, results: lis
         results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
 
 
-async def classroom(url: str, stats_url: str, clients: int, seconds: float, speed: str) -> list:
+async def classroom(url: str, stats_url: str, link: str, clients: int, seconds: float, speed: str) -> list:
     """Run the students; the loop-lag window starts once all have joined (2 s in)."""
     results: list = []
 
@@ -93,7 +93,7 @@ async def classroom(url: str, stats_url: str, clients: int, seconds: float, spee
         await asyncio.sleep(2.0)
         await asyncio.to_thread(get_json, stats_url + "?reset=true")
 
-    await asyncio.gather(start_lag_window(), *(student(url, i, seconds, speed, results) for i in range(clients)))
+    await asyncio.gather(start_lag_window(), *(student(url, link, i, seconds, speed, results) for i in range(clients)))
     return results
 
 
@@ -102,7 +102,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--speed", default="1")
+    parser.add_argument("--speed", default="1", help="epochs per frame, or max")
+    parser.add_argument("--link", default="", help="the share-link hash every tab opens (a seed is added)")
     args = parser.parse_args()
 
     port = free_port()
@@ -117,8 +118,8 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
-        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.clients, args.seconds,
-                                        args.speed))
+        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
+                                        args.seconds, args.speed))
         busy_kib = rss_kib(server.pid)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
@@ -130,6 +131,7 @@ def main() -> int:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     row = {
         "clients": args.clients, "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
+        "link": args.link,
         "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,

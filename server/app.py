@@ -5,6 +5,7 @@ that frees sessions whose tab is gone."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 import threading
@@ -41,6 +42,9 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         # calls, each of which gives the GIL away; with the default 5 ms switch
         # interval the loop then waits up to 5 ms to get it back for every send.
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        # Everything loaded so far lives as long as the server: keep it out of
+        # the collector's full passes, which otherwise stall the loop now and then.
+        gc.freeze()
         app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
         app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
         app.state.lag = LoopLag()
