@@ -33,6 +33,7 @@ const LAYER_PADDING = 0.35;
 const BIAS = 5;
 const THUMB = 10;
 const FAN = 12;
+const NEURON_LABEL_ROOM = 70; // px between layers that "8 neurons" needs
 const NEURON_ROW_ABOVE = 62;
 
 function linkPath(sx, sy, tx, ty) {
@@ -241,7 +242,8 @@ export class NetworkView {
     }
 
     const layerStep = xs.length > 1 ? xs[1] - xs[0] : Infinity;
-    this.drawNeuronButtons(hiddenNodes, shape, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "");
+    this.drawNeuronButtons(hiddenNodes, shape, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "",
+      layerStep < NEURON_LABEL_ROOM);
     this.drawCallouts(layout, hiddenNodes, activeInputs);
   }
 
@@ -303,9 +305,9 @@ export class NetworkView {
     });
   }
 
-  /** `density` is "", "compact" or "tight": smaller buttons when layers stand close. */
-  drawNeuronButtons(hiddenNodes, shape, density) {
-    const compact = density !== "";
+  /** `density` is "", "compact" or "tight": smaller buttons when layers stand
+   * close; `numberOnly`: no room for "8 neurons", just "8". */
+  drawNeuronButtons(hiddenNodes, shape, density, numberOnly) {
     hiddenNodes.forEach((nodes, l) => {
       const count = nodes.length;
       const row = htmlEl("div", `plus-minus-neurons ui-numNodes${l + 1} ${density}`, null, this.overlay);
@@ -323,7 +325,7 @@ export class NetworkView {
       remove.disabled = count <= this.limits.minNeurons;
       add.classList.add("add-neuron");
       remove.classList.add("remove-neuron");
-      const label = htmlEl("div", "neuron-count", compact ? String(count) : plural(count, "neuron", "neurons"), row);
+      const label = htmlEl("div", "neuron-count", numberOnly ? String(count) : plural(count, "neuron", "neurons"), row);
       label.title = plural(count, "neuron", "neurons");
     });
   }
