@@ -151,6 +151,72 @@ class Error(BaseModel):
     command: str | None = None
 
 
+class FeatureInfo(BaseModel):
+    name: str
+    label: str
+    active: bool
+
+
+class Layout(BaseModel):
+    """The network's shape: all seven features and the layer sizes [k, h1, …, 1]."""
+
+    features: list[FeatureInfo]
+    layers: list[int]
+    problem: str
+
+
+class DataBlock(BaseModel):
+    """The points as [x1, x2, label], and the dataset thumbnails' points."""
+
+    train: list[tuple[float, float, float]]
+    test: list[tuple[float, float, float]]
+    thumbnails: dict[str, list[tuple[float, float, float]]]
+
+
+class SettingsBlock(BaseModel):
+    """The full settings, the canonical share hash, the opening link's notices
+    and the hidden controls."""
+
+    values: dict[str, Any]
+    hash: str
+    notices: list[str]
+    hidden: list[str]
+
+
+class DivergenceBlock(BaseModel):
+    epoch: int
+    message: str
+
+
+class FrameHeader(BaseModel):
+    """The JSON header of a binary frame; `layout`, `data`, `settings` and
+    `divergence` are present only when they changed (see docs/protocol.md).
+    `grids` maps a grid's name to [offset, length] in the payload (or null),
+    and `focusNode` to the focused node."""
+
+    model_config = ConfigDict(ser_json_inf_nan="null")
+
+    type: Literal["frame"] = "frame"
+    session: str
+    epoch: int
+    playing: bool
+    trainLoss: float | None
+    testLoss: float | None
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    dead: list[list[list[int]]]
+    layoutVersion: int
+    dataVersion: int
+    settingsVersion: int
+    chartReset: bool
+    lossPoints: list[tuple[int, float | None, float | None]]
+    layout: Layout | None = None
+    data: DataBlock | None = None
+    settings: SettingsBlock | None = None
+    divergence: DivergenceBlock | None = None
+    grids: dict[str, Any]
+
+
 def quantize(values: np.ndarray) -> bytes:
     """Grid values → one byte each: q stands for (q − 127.5)/127.5, clamped to
     [−1, 1]. Each sign has its own half (q ≥ 128 ⇔ value ≥ 0, for all values
@@ -179,7 +245,7 @@ def encode_frame(header: dict, blobs: dict[str, bytes]) -> bytes:
         offsets[name] = [len(payload), len(blob)]
         payload += blob
     header = {**header, "grids": {**header.get("grids", {}), **offsets}}
-    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    text = FrameHeader.model_validate(header).model_dump_json(exclude_unset=True).encode("utf-8")
     return struct.pack("<I", len(text)) + text + bytes(payload)
 
 
