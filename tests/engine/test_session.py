@@ -175,3 +175,36 @@ def test_edits_change_one_parameter():
 def test_link_without_seed_gets_a_fresh_one():
     assert Session({}).settings["seed"].startswith("0.")
     assert len(Session({}).settings["seed"]) == 7
+
+
+@pytest.mark.parametrize("activation", SETTINGS[0].choices)
+@pytest.mark.parametrize("optimizer", [s for s in SETTINGS if s.name == "optimizer"][0].choices)
+def test_every_activation_and_optimizer_trains_and_draws(activation, optimizer):
+    session = Session({"seed": "0.4", "activation": activation, "optimizer": optimizer, "networkShape": (3, 2),
+                       "dropout": 0.1})
+    start = session.losses()
+    assert session.step(5) == 5 or session.divergence is not None
+    assert session.losses() != start
+    picture = session.picture()
+    assert np.isfinite(picture.output()).all() and picture.thumbnails().shape == (12, 10, 10)
+
+
+@pytest.mark.parametrize("values", [
+    {"x": False, "y": False},  # no inputs at all: hidden nodes see only their biases
+    {"networkShape": ()},
+    {"networkShape": (16,) * 8, "batchSize": 1},
+    {"batchSize": 1200},  # larger than the training set: never updates, as the original
+    {"problem": "regression", "loss": "huber", "regDataset": "reg-gauss"},
+    {"problem": "regression", "loss": "absolute", "percTrainData": 1},
+    {"loss": "crossEntropy", "regularization": "L1", "regularizationRate": 0.3},
+])
+def test_edge_configurations_train_and_draw(values):
+    session = Session({"seed": "0.6", **values})
+    before = session.network.params.copy()
+    session.step(2)
+    assert session.epoch == 2
+    if values.get("batchSize") == 1200:
+        assert np.array_equal(session.network.params, before)
+    picture = session.picture()
+    assert picture.output().shape == (100, 100)
+    assert np.isfinite(picture.output()).all()
