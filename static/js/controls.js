@@ -29,7 +29,7 @@ export class Controls {
   /**
    * @param {object} table settings by name (the template's settings table)
    * @param {object} commands set(patch), play(), pause(), step(), reset(),
-   *   regenerate(), speed(value), setView(name, value)
+   *   regenerate(), speed(value), setView(name, value), currentShape(), setShape(shape)
    */
   constructor(table, commands) {
     this.table = table;
@@ -90,11 +90,11 @@ export class Controls {
 
   changeLayers(delta) {
     if (!this.shape) return;
-    const shape = [...this.shape];
+    const shape = this.commands.currentShape();
     if (delta > 0 && shape.length < this.maxLayers) shape.push(2);
     else if (delta < 0 && shape.length > 0) shape.pop();
     else return;
-    this.commands.set({ networkShape: shape });
+    this.commands.setShape(shape);
   }
 
   showSliderValue(element, value) {

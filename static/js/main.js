@@ -63,8 +63,16 @@ const connection = new Connection({
   onStatus: showConnection,
 });
 
+// The shape last asked for, until a frame confirms it: quick clicks on the
+// layer and neuron buttons then build on each other, not on a stale frame.
+let pendingShape = null;
+
 const commands = {
   set: (settings) => connection.send({ type: "set", settings }),
+  currentShape: () => [...(pendingShape ?? state.settings?.networkShape ?? [])],
+  setShape: (shape) => {
+    if (connection.send({ type: "set", settings: { networkShape: shape } })) pendingShape = shape;
+  },
   play: () => {
     messages.hideDivergence();
     connection.send({ type: "play" });
@@ -104,7 +112,8 @@ const shapeSetting = table.networkShape || {};
 const network = new NetworkView(document.getElementById("network"), {
   focus: commands.focus,
   toggleFeature: (name) => commands.set({ [name]: !state.settings?.[name] }),
-  setShape: (shape) => commands.set({ networkShape: shape }),
+  currentShape: commands.currentShape,
+  setShape: commands.setShape,
   edit: commands.edit,
 }, { minNeurons: shapeSetting.minimum ?? 1, maxNeurons: shapeSetting.maximum ?? 16 });
 const classroom = new Classroom(document.getElementById("article-text"), commands);
@@ -148,6 +157,7 @@ function receiveFrame({ header, grids }) {
   if (header.settings) {
     const part = readSettings(header.settings);
     state.settings = part.values;
+    if (pendingShape && String(pendingShape) === String(part.values.networkShape)) pendingShape = null;
     state.hidden = new Set(part.hidden);
     for (const name of VIEW_NAMES) {
       if (name in part.values) state.view[name] = Boolean(part.values[name]);

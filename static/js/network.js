@@ -71,7 +71,8 @@ function plural(n, one, many) {
 export class NetworkView {
   /**
    * @param {HTMLElement} root the #network element
-   * @param {object} actions focus(node|null), toggleFeature(name), setShape(shape), edit(target, value)
+   * @param {object} actions focus(node|null), toggleFeature(name), currentShape(), setShape(shape),
+   *   edit(target, value)
    * @param {object} limits {maxNeurons, minNeurons}
    */
   constructor(root, actions, limits) {
@@ -242,7 +243,7 @@ export class NetworkView {
     }
 
     const layerStep = xs.length > 1 ? xs[1] - xs[0] : Infinity;
-    this.drawNeuronButtons(hiddenNodes, shape, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "",
+    this.drawNeuronButtons(hiddenNodes, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "",
       layerStep < NEURON_LABEL_ROOM);
     this.drawCallouts(layout, hiddenNodes, activeInputs);
   }
@@ -307,7 +308,7 @@ export class NetworkView {
 
   /** `density` is "", "compact" or "tight": smaller buttons when layers stand
    * close; `numberOnly`: no room for "8 neurons", just "8". */
-  drawNeuronButtons(hiddenNodes, shape, density, numberOnly) {
+  drawNeuronButtons(hiddenNodes, density, numberOnly) {
     hiddenNodes.forEach((nodes, l) => {
       const count = nodes.length;
       const row = htmlEl("div", `plus-minus-neurons ui-numNodes${l + 1} ${density}`, null, this.overlay);
@@ -315,9 +316,11 @@ export class NetworkView {
       row.style.top = `${OFFSET - NEURON_ROW_ABOVE}px`;
       const buttons = htmlEl("div", "buttons", null, row);
       const change = (delta) => {
-        const next = [...shape];
+        const current = this.actions.currentShape();
+        if (l >= current.length) return;
+        const next = [...current];
         next[l] = Math.max(this.limits.minNeurons, Math.min(this.limits.maxNeurons, next[l] + delta));
-        if (next[l] !== shape[l]) this.actions.setShape(next);
+        if (next[l] !== current[l]) this.actions.setShape(next);
       };
       const add = this.roundButton(buttons, "plus", `Add a neuron to hidden layer ${l + 1}`, () => change(1));
       const remove = this.roundButton(buttons, "minus", `Remove a neuron from hidden layer ${l + 1}`, () => change(-1));

@@ -461,3 +461,17 @@ def test_only_losses_that_suit_the_problem_are_offered(page, server):
     assert not page.evaluate(disabled, "huber")
     # the server moved the loss to one that suits; the select follows once the user has let go
     page.wait_for_function("() => document.querySelector('#loss').value === 'squared'")
+
+
+CLICK_QUICKLY = "([selector, times]) => { for (let i = 0; i < times; i++) document.querySelector(selector).click(); }"
+
+
+def test_quick_clicks_on_the_shape_buttons_build_on_each_other(page, server):
+    load(page, server)
+    # All clicks land before any frame can answer the first.
+    page.evaluate(CLICK_QUICKLY, ["#add-layers", 3])
+    wait_hash(page, "networkShape=4,2,2,2,2&")
+    page.evaluate(CLICK_QUICKLY, [".plus-minus-neurons.ui-numNodes2 .add-neuron", 2])
+    wait_hash(page, "networkShape=4,4,2,2,2&")
+    page.evaluate(CLICK_QUICKLY, ["#remove-layers", 5])
+    wait_hash(page, "networkShape=&")
