@@ -50,6 +50,8 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="another origin whose pages may connect (repeatable)")
     parser.add_argument("--hold-seconds", type=float, default=60.0,
                         help="how long a dropped tab's session is kept for it to resume (default 60)")
+    parser.add_argument("--max-sessions", type=int, default=200,
+                        help="sessions held at once; more tabs are asked to try again later (default 200)")
 
 
 def serve(args) -> int:
@@ -69,7 +71,8 @@ def serve(args) -> int:
         os.environ["PLAYGROUND_ALLOWED_ORIGINS"] = ",".join(args.allow_origin)
         uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
     else:
-        uvicorn.run(create_app(allowed_origins=args.allow_origin, hold_seconds=args.hold_seconds), **common)
+        uvicorn.run(create_app(allowed_origins=args.allow_origin, hold_seconds=args.hold_seconds,
+                               max_sessions=args.max_sessions), **common)
     return 0
 
 

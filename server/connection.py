@@ -33,6 +33,7 @@ MAX_QUEUED_COMMANDS = 256
 ABUSE_WINDOW_SECONDS = 10.0
 ABUSE_LIMIT = 200  # bad messages per window before the connection is closed
 CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 class Connection:
@@ -51,6 +52,7 @@ class Connection:
         self.writer = protocol.FrameWriter()
         self.strikes: deque[float] = deque()
         self.dirty = False
+        self.closing: tuple[int, str] | None = None  # close with (code, reason) once the outbox is sent
         self.epochs_owed = 0.0  # fractional epoch budget carried between frames
 
     # --- receiving ---------------------------------------------------------
@@ -100,6 +102,9 @@ class Connection:
         next_frame_at = 0.0
         while True:
             await self._flush_outbox()
+            if self.closing is not None:
+                await self.websocket.close(*self.closing)
+                self.closed = True
             if self.closed:
                 return
             if self.commands or (self.live and (self.live.playing or self.dirty)):
@@ -243,8 +248,8 @@ class Connection:
                 live = self.registry.add(Session(parsed.settings), hidden=dict(parsed.hidden),
                                          unknown=list(parsed.unknown), link_notices=list(parsed.notices))
             except RegistryFull as error:
-                self._reject(str(error), "hello")
-                self.closed = True
+                self.outbox.append(protocol.Error(message=str(error), command="hello").model_dump_json())
+                self.closing = (CLOSE_TRY_AGAIN_LATER, "server busy")
                 return
         self.live = live
         self.writer.forget()

@@ -7,6 +7,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from .support import Client
 
 
@@ -99,3 +101,26 @@ def test_many_abrupt_disconnects_leak_nothing(server_url):
     header, _ = c.hello("seed=0.5")
     assert header["epoch"] == 0
     c.close()
+
+
+def test_a_full_server_asks_new_tabs_to_come_back_later():
+    from websockets.exceptions import ConnectionClosed
+
+    from .support import running_server
+
+    with running_server("--max-sessions", "2") as base:
+        first, second = Client(base), Client(base)
+        first.hello("seed=0.1")
+        second.hello("seed=0.2")
+        third = Client(base)
+        third.send(type="hello", hash="seed=0.3", resume=None)
+        error = third.error()
+        assert "holds 2 sessions" in error["message"] and error["command"] == "hello"
+        with pytest.raises(ConnectionClosed) as closed:
+            third.receive(timeout=5)
+        assert closed.value.rcvd.code == 1013
+        first.send(type="step")  # the tabs already in keep working
+        header, _ = first.frame(where=lambda h: h["epoch"] == 1)
+        assert header["epoch"] == 1
+        for c in (first, second):
+            c.close()
