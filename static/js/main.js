@@ -63,16 +63,25 @@ const connection = new Connection({
   onStatus: showConnection,
 });
 
-// The shape last asked for, until a frame confirms it: quick clicks on the
-// layer and neuron buttons then build on each other, not on a stale frame.
-let pendingShape = null;
+// Values asked for by a toggle or a +/- button, until a frame confirms them
+// (or for a moment at most, should the server have used another value):
+// quick clicks then build on each other, not on a stale frame.
+const PENDING_MS = 2000;
+const pending = {};
+
+function askFor(name, value) {
+  if (connection.send({ type: "set", settings: { [name]: value } })) pending[name] = { value, at: performance.now() };
+}
+
+function current(name) {
+  const asked = pending[name];
+  return asked && performance.now() - asked.at < PENDING_MS ? asked.value : state.settings?.[name];
+}
 
 const commands = {
   set: (settings) => connection.send({ type: "set", settings }),
-  currentShape: () => [...(pendingShape ?? state.settings?.networkShape ?? [])],
-  setShape: (shape) => {
-    if (connection.send({ type: "set", settings: { networkShape: shape } })) pendingShape = shape;
-  },
+  currentShape: () => [...(current("networkShape") ?? [])],
+  setShape: (shape) => askFor("networkShape", shape),
   play: () => {
     messages.hideDivergence();
     connection.send({ type: "play" });
@@ -111,7 +120,7 @@ const chart = new LineChart(document.getElementById("linechart"));
 const shapeSetting = table.networkShape || {};
 const network = new NetworkView(document.getElementById("network"), {
   focus: commands.focus,
-  toggleFeature: (name) => commands.set({ [name]: !state.settings?.[name] }),
+  toggleFeature: (name) => askFor(name, !current(name)),
   currentShape: commands.currentShape,
   setShape: commands.setShape,
   edit: commands.edit,
@@ -157,7 +166,9 @@ function receiveFrame({ header, grids }) {
   if (header.settings) {
     const part = readSettings(header.settings);
     state.settings = part.values;
-    if (pendingShape && String(pendingShape) === String(part.values.networkShape)) pendingShape = null;
+    for (const name of Object.keys(pending)) {
+      if (String(pending[name].value) === String(part.values[name])) delete pending[name];
+    }
     state.hidden = new Set(part.hidden);
     for (const name of VIEW_NAMES) {
       if (name in part.values) state.view[name] = Boolean(part.values[name]);

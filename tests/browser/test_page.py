@@ -475,3 +475,11 @@ def test_quick_clicks_on_the_shape_buttons_build_on_each_other(page, server):
     wait_hash(page, "networkShape=4,4,2,2,2&")
     page.evaluate(CLICK_QUICKLY, ["#remove-layers", 5])
     wait_hash(page, "networkShape=&")
+
+
+def test_a_quick_double_click_on_a_feature_toggles_it_twice(page, server):
+    load(page, server)
+    page.evaluate(CLICK_QUICKLY, ["button.input-node.ui-xSquared", 2])
+    page.evaluate(CLICK_QUICKLY, ["button.input-node.ui-sinX", 1])
+    wait_hash(page, "sinX=true")
+    assert "xSquared=false" in current_hash(page)
