@@ -483,3 +483,23 @@ def test_a_quick_double_click_on_a_feature_toggles_it_twice(page, server):
     page.evaluate(CLICK_QUICKLY, ["button.input-node.ui-sinX", 1])
     wait_hash(page, "sinX=true")
     assert "xSquared=false" in current_hash(page)
+
+
+def test_on_a_touch_tablet_a_tap_shows_a_neuron_and_edits_a_weight(browser, server):
+    context, page = open_page(browser, viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
+    try:
+        load(page, server)
+        page.tap(".node-canvas[data-layer='1'][data-index='0']")
+        page.wait_for_selector("#heatmap[data-showing='1-0']")
+        page.tap(".link-hit[data-link='2-0-1']")
+        field = page.locator(".hovercard-input")
+        field.wait_for()
+        field.fill("2.5")
+        field.press("Enter")
+        assert page.text_content(".hovercard-value") == "2.5"
+        page.wait_for_function(
+            "() => document.querySelector(\"path.link[data-link='2-0-1']\").getAttribute('stroke-width') === '5.50'")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+        assert not page.console_watch.unexpected(), page.console_watch.unexpected()
+    finally:
+        context.close()
