@@ -172,6 +172,8 @@ class Trainer:
             [self._train_targets, np.asarray(targets_test, dtype=np.float64).reshape(1, -1)], axis=1)
         self._errors = np.zeros((1, self._all_inputs.shape[1]))
         self._error_sums = np.zeros(self._all_inputs.shape[1])
+        n = self._n_train
+        self._loss_views = (self._errors[0, :n], self._errors[0, n:], self._error_sums[:n], self._error_sums[n:])
         self._build_plans()
         with np.errstate(all="ignore"):
             self._set_losses(*self._evaluate())
@@ -285,15 +287,15 @@ class Trainer:
             call()
         ws = self._evaluation_ws
         self.network.head.error(ws.outputs[-1], self._all_targets, a=ws.prediction, out=self._errors)
-        errors, sums, n = self._errors[0], self._error_sums, self._n_train
+        train_errors, test_errors, train_sums, test_sums = self._loss_views
         # cumsum adds strictly left to right, as the original's loop does.
         train = test = 0.0
-        if n:
-            np.cumsum(errors[:n], out=sums[:n])
-            train = float(sums[n - 1]) / n
+        if self._n_train:
+            train_errors.cumsum(out=train_sums)
+            train = float(train_sums[-1]) / self._n_train
         if self._n_test:
-            np.cumsum(errors[n:], out=sums[n:])
-            test = float(sums[-1]) / self._n_test
+            test_errors.cumsum(out=test_sums)
+            test = float(test_sums[-1]) / self._n_test
         return train, test
 
     def _set_losses(self, train: float, test: float) -> None:
