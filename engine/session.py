@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,7 +53,8 @@ class Session:
 
     Version counters (`layout_version`, `data_version`, `settings_version`)
     rise whenever the network's layout, the data points or the settings
-    change, so a client only needs those when they move.
+    change, so a client only needs those when they move. `notices` says what
+    was adjusted in the values the session was created with.
     """
 
     def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None):
@@ -205,13 +207,9 @@ def _dropout_seed(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 
-_THUMBNAILS: dict[str, dict] = {}
-
-
+@lru_cache(maxsize=None)
 def dataset_thumbnails(problem: str) -> dict[str, list]:
     """200 noise-free points per dataset of `problem`, as the original's
     thumbnails show them; always the same (from a fixed stream)."""
-    if problem not in _THUMBNAILS:
-        points = thumbnail_points(problem, SeededStream("thumbnails"))
-        _THUMBNAILS[problem] = {name: array.tolist() for name, array in points.items()}
-    return _THUMBNAILS[problem]
+    points = thumbnail_points(problem, SeededStream("thumbnails"))
+    return {name: array.tolist() for name, array in points.items()}
