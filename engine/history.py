@@ -8,25 +8,23 @@ always kept). Memory stays bounded however long a session trains.
 
 from __future__ import annotations
 
+import bisect
+
 
 class LossHistory:
-    """Bounded (epoch, train, test) points; `added` counts every point appended
-    since the last clear."""
+    """Bounded (epoch, train, test) points in epoch order."""
 
     def __init__(self, capacity: int = 2000):
         self.capacity = capacity
         self.points: list[tuple[int, float, float]] = []
-        self.added = 0
         self.generation = 0  # rises at every clear, so a reader knows to start over
 
     def clear(self) -> None:
         self.points.clear()
-        self.added = 0
         self.generation += 1
 
     def append(self, epoch: int, train: float, test: float) -> None:
         self.points.append((epoch, train, test))
-        self.added += 1
         if len(self.points) > self.capacity:
             newest = self.points[-1]
             self.points = self.points[:-1:2]
@@ -36,15 +34,12 @@ class LossHistory:
         for point in points:
             self.append(*point)
 
-    def since(self, added_before: int, limit: int) -> list[tuple[int, float, float]]:
-        """The points appended after the first `added_before`, at most `limit` of
-        them (evenly thinned, the newest kept); all points if thinning lost track."""
-        fresh = self.added - added_before
-        if fresh <= 0:
-            return []
-        recent = self.points[-fresh:] if fresh <= len(self.points) else list(self.points)
+    def after(self, epoch: int, limit: int) -> list[tuple[int, float, float]]:
+        """The points of epochs after `epoch`, at most `limit` of them (evenly
+        thinned, the newest kept)."""
+        first = bisect.bisect_right(self.points, epoch, key=lambda point: point[0])
+        recent = self.points[first:]
         if len(recent) <= limit:
             return recent
         stride = -(-len(recent) // limit)
-        thinned = recent[-1::-stride][::-1]
-        return thinned
+        return recent[-1::-stride][::-1]

@@ -143,7 +143,8 @@ class Session:
             self._build_network()
         elif effect is Effect.REBUILD:
             self._build_network()
-        elif effect is Effect.LIVE:
+        elif effect is Effect.LIVE and self._config() != self.trainer.config:
+            # (A change of speed is live too, but nothing for the trainer.)
             self.trainer.configure(self._config())
             self.divergence = None
         return Change(effect, changed, notices)

@@ -219,17 +219,17 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
     kind = setting.kind
     if kind is Kind.BOOL:
         if not isinstance(value, bool):
-            raise SettingError(f"{name} must be true or false, not {value!r}")
+            raise SettingError(f"{name} must be true or false, not {_shown(value)}")
         return value, None
     if kind is Kind.ENUM:
         if value not in setting.choices:
-            raise SettingError(f"{name} must be one of {', '.join(setting.choices)}; {value!r} is not")
+            raise SettingError(f"{name} must be one of {', '.join(setting.choices)}; {_shown(value)} is not")
         return value, None
     if kind is Kind.STRING:
         if value is None:
             return None, None
         if not isinstance(value, str):
-            raise SettingError(f"{name} must be text, not {value!r}")
+            raise SettingError(f"{name} must be text, not {_shown(value)}")
         if setting.max_length is not None and len(value) > setting.max_length:
             return value[: setting.max_length], f"{name} was cut to its first {setting.max_length} characters"
         return value, None
@@ -241,7 +241,9 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
 def _coerce_number(setting: Setting, value: object) -> tuple[object, str | None]:
     name = setting.name
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SettingError(f"{name} must be a number, not {value!r}")
+        raise SettingError(f"{name} must be a number, not {_shown(value)}")
+    if isinstance(value, int) and abs(value) > 2**53:
+        value = math.inf if value > 0 else -math.inf  # too large for a float: not a usable number
     if not math.isfinite(value):
         return setting.default, f"{name}={value} is not a usable number; using {setting.default}"
     if setting.kind is Kind.INTEGER and value != int(value):
@@ -268,6 +270,12 @@ def _clamp(setting: Setting, value, reason: str | None) -> tuple[object, str | N
     return clamped, None
 
 
+def _shown(value) -> str:
+    """A value as a notice shows it: at most 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _fmt(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -277,7 +285,7 @@ def _fmt(value) -> str:
 def _coerce_shape(setting: Setting, value: object) -> tuple[object, str | None]:
     name = setting.name
     if not isinstance(value, (list, tuple)) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise SettingError(f"{name} must be a list of whole numbers, not {value!r}")
+        raise SettingError(f"{name} must be a list of whole numbers, not {_shown(value)}")
     notices = []
     shape = list(value)
     if len(shape) > setting.max_layers:

@@ -29,9 +29,10 @@ that epoch are put back and `run` stops with a `Divergence` saying why.
 Live changes (`configure`) keep the weights. A new optimizer starts from
 fresh state. When regularization stops being L1 the dead links come back to
 life: they were only frozen because of L1, and leaving them frozen would
-show dead links under a setting that cannot kill any. A batch-size change
-(a rebuild in the original) is supported: batches are re-sliced and the
-pending gradient joins the next update.
+show dead links under a setting that cannot kill any. `configure` also
+accepts a new batch size (batches are re-sliced and the pending gradient
+joins the next update), although the session rebuilds on a batch-size change,
+as the original does.
 
 Performance: every batch runs as a prebuilt list of NumPy calls on
 preallocated buffers (see `network.py`), rebuilt only when the data or the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import sys
 import threading
@@ -147,4 +148,7 @@ def _rss_kib() -> int | None:
 async def _reap_forever(registry: SessionRegistry) -> None:
     while True:
         await asyncio.sleep(REAP_EVERY_SECONDS)
-        registry.reap(time.monotonic())
+        try:
+            registry.reap(time.monotonic())
+        except Exception:  # the reaper must outlive any one bad pass
+            logging.getLogger("playground").exception("freeing expired sessions failed")

@@ -57,7 +57,9 @@ def frame_cost(config: str, frames: int) -> dict:
     session = session_for(config, SEEDS[0])
     session.step(50)
     writer = FrameWriter()
-    share = {"hash": "", "notices": [], "hidden": []}
+    def share() -> dict:
+        return {"hash": "", "notices": [], "hidden": []}
+
     writer.frame(session, session_id="bench", playing=True, focus=None, share=share)  # layout and data once
     times, message = [], b""
     for _ in range(frames):

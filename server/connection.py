@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import deque
 from concurrent.futures import Executor
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from engine.features import FEATURES
 from engine.session import Session
-from engine.settings import SettingError
+from engine.settings import HIDE_NAMES, SettingError
 from engine.share_hash import ParsedHash, parse_hash, write_hash
 
 from . import protocol
@@ -34,6 +36,31 @@ ABUSE_WINDOW_SECONDS = 10.0
 ABUSE_LIMIT = 200  # bad messages per window before the connection is closed
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN_LATER = 1013
+
+
+def merge_settings(commands: list) -> list:
+    """Consecutive `set` commands become one (later values win), so that a
+    dragged slider costs one rebuild, not one per step of the drag."""
+    merged: list = []
+    for command in commands:
+        if command.type == "set" and merged and merged[-1].type == "set":
+            merged[-1] = protocol.SetSettings(type="set", settings={**merged[-1].settings, **command.settings})
+        else:
+            merged.append(command)
+    return merged
+
+
+def node_exists(session: Session, layer: int, index: int) -> bool:
+    """Whether (layer, index) names a node: layer 0 counts all seven features."""
+    sizes = session.network.layer_sizes
+    if layer == 0:
+        return index < len(FEATURES)
+    return layer < len(sizes) and index < sizes[layer]
+
+
+def hideable(name: str) -> bool:
+    """A control that `<name>_hide` can hide: the table's, or a layer's neuron buttons."""
+    return name in HIDE_NAMES or re.fullmatch(r"numNodes[1-9][0-9]?", name) is not None
 
 
 class Connection:
@@ -53,7 +80,7 @@ class Connection:
         self.strikes: deque[float] = deque()
         self.dirty = False
         self.closing: tuple[int, str] | None = None  # close with (code, reason) once the outbox is sent
-        self.epochs_owed = 0.0  # fractional epoch budget carried between frames
+        self.epochs_owed = 0  # epochs the speed asked for that the frame budget left over
 
     # --- receiving ---------------------------------------------------------
 
@@ -85,8 +112,8 @@ class Connection:
             self.wake.set()
 
     def _reject(self, message: str, command: str | None) -> None:
-        """Queue an error for the page and count it against the abuse limit.
-        (Called from the worker thread too, so it does not touch the event.)"""
+        """Queue an error for the page and count it against the abuse limit
+        (receiver only; it does not touch the event)."""
         self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
         now = time.monotonic()
         self.strikes.append(now)
@@ -115,6 +142,10 @@ class Connection:
                 next_frame_at = loop.time() + FRAME_INTERVAL
                 commands = list(self.commands)
                 self.commands.clear()
+                # The registry belongs to the event loop: hello is handled here.
+                for hello in [c for c in commands if c.type == "hello"]:
+                    await self._hello(hello)
+                commands = [c for c in commands if c.type != "hello"]
                 frame = await loop.run_in_executor(self.executor, self._work, commands)
                 await self._flush_outbox()
                 if frame is not None and not self.closed:
@@ -149,13 +180,11 @@ class Connection:
             return None
 
     def _work_unguarded(self, commands: list) -> bytes | None:
-        for command in commands:
+        for command in merge_settings(commands):
             try:
                 self._apply(command)
-            except protocol.BadCommand as error:
-                self._reject(str(error), error.command)
-            except SettingError as error:
-                self._reject(str(error), command.type)
+            except (protocol.BadCommand, SettingError) as error:
+                self._tell_error(str(error), getattr(error, "command", None) or command.type)
         live = self.live
         if live is None:
             return None
@@ -165,8 +194,15 @@ class Connection:
         if not self.dirty:
             return None
         self.dirty = False
+        if live.focus is not None and not node_exists(live.session, *live.focus):
+            live.focus = None  # the hovered node went with a rebuild
         return self.writer.frame(live.session, session_id=live.id, playing=live.playing,
-                                 focus=live.focus, share=self._share(live))
+                                 focus=live.focus, share=lambda: self._share(live))
+
+    def _tell_error(self, message: str, command: str | None) -> None:
+        """An error for the page about a command that was well-formed but not
+        usable (no strike: such mistakes are not abuse)."""
+        self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
 
     def _train(self, live: LiveSession) -> None:
         session = live.session
@@ -184,8 +220,7 @@ class Connection:
             done = session.step(todo)
             ran += done
             if session.divergence is not None:
-                live.playing = False
-                self.outbox.append(protocol.Notice(message=session.divergence.reason).model_dump_json())
+                self._stop(live)
                 break
             elapsed = time.perf_counter() - started
             if elapsed >= MAX_TRAIN_SECONDS:
@@ -197,9 +232,6 @@ class Connection:
 
     def _apply(self, command) -> None:
         kind = command.type
-        if kind == "hello":
-            self._hello(command)
-            return
         live = self.live
         if live is None:
             raise protocol.BadCommand("send hello first", kind)
@@ -210,21 +242,18 @@ class Connection:
             for notice in change.notices:
                 self.outbox.append(protocol.Notice(message=notice).model_dump_json())
             if change.effect.rank >= change.effect.REBUILD.rank:
-                live.playing = False
-                self.epochs_owed = 0
+                self._stop(live)
         elif kind == "play":
             session.clear_divergence()
             live.playing = True
         elif kind == "pause":
-            live.playing = False
+            self._stop(live)
         elif kind == "step":
-            live.playing = False
+            self._stop(live)
             session.clear_divergence()
             session.step(1)
-            if session.divergence is not None:
-                self.outbox.append(protocol.Notice(message=session.divergence.reason).model_dump_json())
         elif kind == "reset":
-            live.playing = False
+            self._stop(live)
             session.reset()
         elif kind == "regenerate":
             session.regenerate()
@@ -235,20 +264,32 @@ class Connection:
         elif kind == "focus":
             live.focus = self._node(session, command.node)
         elif kind == "hide":
-            live.hidden[command.name] = command.hidden
-            session.settings_version += 1
+            if not hideable(command.name):
+                raise protocol.BadCommand(f"there is no control called {command.name!r} to hide", kind)
+            if live.hidden.get(command.name) != command.hidden:
+                live.hidden[command.name] = command.hidden
+                session.settings_version += 1
 
-    def _hello(self, command: protocol.Hello) -> None:
+    def _stop(self, live: LiveSession) -> None:
+        live.playing = False
+        self.epochs_owed = 0
+
+    async def _hello(self, command: protocol.Hello) -> None:
+        """Start or resume this connection's session (on the event loop, which
+        owns the registry; the session itself is built in the worker)."""
         if self.live is not None:
-            raise protocol.BadCommand("hello was already sent on this connection", "hello")
+            self._tell_error("hello was already sent on this connection", "hello")
+            return
         live = self.registry.resume(command.resume) if command.resume else None
         if live is None:
             parsed = parse_hash(command.hash)
+            loop = asyncio.get_running_loop()
+            session = await loop.run_in_executor(self.executor, Session, parsed.settings)
             try:
-                live = self.registry.add(Session(parsed.settings), hidden=dict(parsed.hidden),
-                                         unknown=list(parsed.unknown), link_notices=list(parsed.notices))
+                live = self.registry.add(session, hidden=dict(parsed.hidden), unknown=list(parsed.unknown),
+                                         link_notices=list(parsed.notices))
             except RegistryFull as error:
-                self.outbox.append(protocol.Error(message=str(error), command="hello").model_dump_json())
+                self._tell_error(str(error), "hello")
                 self.closing = (CLOSE_TRY_AGAIN_LATER, "server busy")
                 return
         self.live = live
@@ -282,9 +323,7 @@ class Connection:
     def _node(session: Session, node: protocol.NodeRef | None) -> tuple[int, int] | None:
         if node is None:
             return None
-        sizes = session.layout()["layers"]
-        units = 7 if node.layer == 0 else (sizes[node.layer] if node.layer < len(sizes) else 0)
-        if node.index >= units:
+        if not node_exists(session, node.layer, node.index):
             raise protocol.BadCommand(f"there is no node {node.index} in layer {node.layer}", "focus")
         return (node.layer, node.index)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import struct
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -279,12 +280,13 @@ class FrameWriter:
     def forget(self) -> None:
         """The page has nothing (a new or resumed connection)."""
         self.layout_version = self.data_version = self.settings_version = None
-        self.history_mark: tuple[int, int] | None = None  # (generation, points added) sent
+        self.history_mark: tuple[int, int] | None = None  # (history generation, last epoch sent)
 
     def frame(self, session, *, session_id: str, playing: bool, focus: tuple[int, int] | None,
-              share: dict) -> bytes:
-        """Encode `session` now. `share` = {"hash", "notices", "hidden"} for the
-        settings block. Returns the binary message."""
+              share: Callable[[], dict]) -> bytes:
+        """Encode `session` now. `share()` gives {"hash", "notices", "hidden"}
+        for the settings block; it is called only when that block is sent.
+        Returns the binary message."""
         train_loss, test_loss = session.losses()
         network = session.network
         header: dict[str, Any] = {
@@ -303,11 +305,11 @@ class FrameWriter:
         }
         history = session.history
         reset_chart = self.history_mark is None or self.history_mark[0] != history.generation
-        since = 0 if reset_chart else self.history_mark[1]
-        points = history.since(since, self.MAX_POINTS_PER_FRAME)
+        sent_up_to = -1 if reset_chart else self.history_mark[1]
+        points = history.after(sent_up_to, self.MAX_POINTS_PER_FRAME)
         header["chartReset"] = reset_chart
         header["lossPoints"] = [[e, finite_or_none(a), finite_or_none(b)] for e, a, b in points]
-        self.history_mark = (history.generation, history.added)
+        self.history_mark = (history.generation, points[-1][0] if points else sent_up_to)
         if self.layout_version != session.layout_version:
             header["layout"] = session.layout()
             self.layout_version = session.layout_version
@@ -315,7 +317,7 @@ class FrameWriter:
             header["data"] = session.data_points()
             self.data_version = session.data_version
         if self.settings_version != session.settings_version:
-            header["settings"] = {"values": _json_settings(session.settings), **share}
+            header["settings"] = {"values": _json_settings(session.settings), **share()}
             self.settings_version = session.settings_version
         if session.divergence is not None:
             header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}

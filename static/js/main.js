@@ -105,8 +105,7 @@ const commands = {
     scheduleDraw();
     commands.set({ [name]: value });
   },
-  // Hiding a control from the classroom section (see the report: the wire
-  // format for this is still to be agreed with the server).
+  // The classroom section's checkboxes: `<name>_hide` in the share link.
   hide: (name, hidden) => connection.send({ type: "hide", name, hidden }),
 };
 
@@ -145,10 +144,9 @@ document.getElementById("more-button").addEventListener("click", () => {
 
 // ---- frames (server -> page) -----------------------------------------------
 
-/** The settings part of a frame: {values or the dict itself, hash, notices, hidden}. */
+/** The settings part of a frame: {values, hash, notices, hidden} (docs/protocol.md). */
 function readSettings(part) {
-  const { hash, notices, hidden, values, settings, ...rest } = part;
-  return { values: values || settings || rest, hash, notices: notices || [], hidden: hidden || [] };
+  return { values: part.values, hash: part.hash, notices: part.notices || [], hidden: part.hidden || [] };
 }
 
 function receiveFrame({ header, grids }) {
@@ -227,7 +225,6 @@ function draw() {
   network.update({
     layout: state.layout,
     hidden: state.hidden,
-    shape: state.settings?.networkShape,
     weights: state.weights,
     biases: state.biases,
     dead: state.dead,

@@ -67,10 +67,6 @@ export class Messages {
     const smaller = learningRates.filter((rate) => rate < currentRate);
     this.fixLearningRate = smaller.length ? smaller[smaller.length - 1] : null;
     const message = String(divergence.message || "the numbers grew too large to compute");
-    // The same words also arrive as a notice: show them once, here.
-    for (const item of [...this.list.children]) {
-      if (item.dataset.text === message) item.remove();
-    }
     this.divergenceText.textContent = `Training stopped: ${message}.`;
     this.fixButton.textContent = this.fixLearningRate !== null
       ? `Use learning rate ${this.fixLearningRate} and reset`

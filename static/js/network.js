@@ -106,14 +106,14 @@ export class NetworkView {
 
   /**
    * @param {object} state layout, hidden (Set of hidden names), weights, biases,
-   *   dead, thumbnails (Uint8Array), output (Uint8Array), epoch, discretize, shape
+   *   dead, thumbnails (Uint8Array), output (Uint8Array), epoch, discretize
    */
   update(state) {
     this.lastState = state;
     if (!state.layout) return;
     const key = JSON.stringify([state.layout, [...state.hidden].sort(), this.width]);
     if (key !== this.key) {
-      this.build(state.layout, state.hidden, state.shape || state.layout.layers.slice(1, -1));
+      this.build(state.layout, state.hidden);
       this.key = key;
     }
     this.weights = state.weights;
@@ -131,7 +131,7 @@ export class NetworkView {
 
   // ---- building ---------------------------------------------------------
 
-  build(layout, hidden, shape) {
+  build(layout, hidden) {
     clear(this.svg);
     clear(this.overlay);
     this.links = [];

@@ -208,3 +208,26 @@ def test_edge_configurations_train_and_draw(values):
     picture = session.picture()
     assert picture.output().shape == (100, 100)
     assert np.isfinite(picture.output()).all()
+
+
+def test_history_after_thinning_gives_only_later_epochs():
+    from engine.history import LossHistory
+
+    history = LossHistory(capacity=10)
+    for epoch in range(40):
+        history.append(epoch, 1.0, 1.0)
+    assert len(history.points) <= 11 and history.points[-1][0] == 39
+    later = history.after(30, limit=100)
+    assert later and all(point[0] > 30 for point in later) and later[-1][0] == 39
+    assert [p[0] for p in history.after(-1, limit=3)][-1] == 39
+    assert len(history.after(-1, limit=3)) <= 3
+
+
+def test_a_speed_change_leaves_the_trainer_and_the_guard_alone():
+    session = Session({"seed": "0.3", "problem": "regression", "learningRate": 10, "networkShape": (8, 8)})
+    session.step(500)
+    assert session.divergence is not None
+    trainer = session.trainer
+    change = session.apply({"speed": "max"})
+    assert change.effect is Effect.LIVE and session.trainer is trainer
+    assert session.divergence is not None, "only a change that affects training clears the stop"

@@ -168,3 +168,27 @@ def test_output_grid_orientation(client):
     header, grids = client.frame(where=lambda h: h["weights"][0][0][0] == 2.0)
     output = dequantize(grids["output"]).reshape(100, 100)
     assert output[0].min() > 0.9 and output[-1].max() < -0.9
+
+
+def test_a_focused_node_that_a_rebuild_removed_is_let_go(client):
+    client.hello("seed=0.2&networkShape=4,3")
+    client.send(type="focus", node={"layer": 2, "index": 2})
+    client.frame(where=lambda h: h["grids"]["focusNode"] is not None)
+    client.send(type="set", settings={"networkShape": [3]})
+    header, grids = client.frame(where=lambda h: "layout" in h and h["layout"]["layers"] == [2, 3, 1])
+    assert header["grids"]["focusNode"] is None and grids.get("focus") is None
+    client.send(type="step")
+    client.frame(where=lambda h: h["epoch"] == 1)
+    assert not client.errors
+
+
+def test_hide_names_only_real_controls_and_counts_changes_once(client):
+    first, _ = client.hello(DEFAULT_LINK)
+    client.send(type="hide", name="somethingElse", hidden=True)
+    assert "no control called" in client.error()["message"]
+    client.send(type="hide", name="numNodes2", hidden=True)
+    header, _ = client.frame(where=lambda h: "settings" in h)
+    assert header["settings"]["hash"].endswith("&numNodes2_hide=true")
+    client.send(type="hide", name="numNodes2", hidden=True)
+    again, _ = client.frame()
+    assert again["settingsVersion"] == header["settingsVersion"] and "settings" not in again
