@@ -97,20 +97,21 @@ class Momentum(Optimizer):
         super().__init__(size, is_bias)
         self.velocity = self._new_state()
 
-    def _step(self, g, learning_rate, out):
+    def _advance(self, g):
+        """v ← momentum·v + g; returns v."""
         v = self.velocity
         np.multiply(v, self.momentum, out=v)
-        np.add(v, g, out=v)
-        return np.multiply(v, learning_rate, out=out)
+        return np.add(v, g, out=v)
+
+    def _step(self, g, learning_rate, out):
+        return np.multiply(self._advance(g), learning_rate, out=out)
 
 
 class Nesterov(Momentum):
     name = "nesterov"
 
     def _step(self, g, learning_rate, out):
-        v = self.velocity
-        np.multiply(v, self.momentum, out=v)
-        np.add(v, g, out=v)
+        v = self._advance(g)
         np.multiply(v, self.momentum, out=out)
         np.add(out, g, out=out)
         return np.multiply(out, learning_rate, out=out)

@@ -59,6 +59,9 @@ export class Controls {
 
     this.elements = [...document.querySelectorAll("select[data-setting], input[data-setting]")];
     for (const element of this.elements) this.bind(element);
+    // The page-only checkboxes (show test data, discretize) follow `state.view`.
+    this.viewBoxes = this.elements.filter(
+      (element) => element.type === "checkbox" && this.table[element.dataset.setting]?.effect === "view");
   }
 
   bind(element) {
@@ -195,9 +198,9 @@ export class Controls {
       this.addLayer.disabled = layers >= this.maxLayers;
       this.removeLayer.disabled = layers <= 0;
     }
-    for (const name of ["showTestData", "discretize"]) {
-      const element = this.elements.find((e) => e.dataset.setting === name);
-      if (element && element.checked !== Boolean(state.view[name])) element.checked = Boolean(state.view[name]);
+    for (const box of this.viewBoxes) {
+      const checked = Boolean(state.view[box.dataset.setting]);
+      if (box.checked !== checked) box.checked = checked;
     }
   }
 }

@@ -83,6 +83,7 @@ export class NetworkView {
     this.overlay = htmlEl("div", "network-overlay", null, root);
     this.card = new HoverCard(document.getElementById("hovercard"), (target, value) => actions.edit(target, value));
     this.key = null;
+    this.seen = {};
     this.links = [];
     this.biases = [];
     this.thumbs = [];
@@ -111,10 +112,15 @@ export class NetworkView {
   update(state) {
     this.lastState = state;
     if (!state.layout) return;
-    const key = JSON.stringify([state.layout, [...state.hidden].sort(), this.width]);
-    if (key !== this.key) {
-      this.build(state.layout, state.hidden);
-      this.key = key;
+    // Compare contents only when something new arrived: a settings block brings
+    // a new `hidden` set even when nothing about the diagram changed.
+    if (state.layout !== this.seen.layout || state.hidden !== this.seen.hidden || this.width !== this.seen.width) {
+      this.seen = { layout: state.layout, hidden: state.hidden, width: this.width };
+      const key = JSON.stringify([state.layout, [...state.hidden].sort(), this.width]);
+      if (key !== this.key) {
+        this.build(state.layout, state.hidden);
+        this.key = key;
+      }
     }
     this.weights = state.weights;
     this.biasValues = state.biases;
@@ -411,7 +417,10 @@ export class NetworkView {
         link.path.setAttribute("stroke", color);
         link.lastColor = color;
       }
-      link.path.setAttribute("stroke-dashoffset", offset);
+      if (offset !== link.lastOffset) {
+        link.path.setAttribute("stroke-dashoffset", offset);
+        link.lastOffset = offset;
+      }
       const isDead = Boolean(dead?.[link.layer - 1]?.[link.source]?.[link.dest]);
       if (isDead !== link.dead) {
         link.path.classList.toggle("dead", isDead);
