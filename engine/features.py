@@ -12,7 +12,7 @@ feature values bit for bit (up to sin's last bit, see the vectors README).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -59,9 +59,17 @@ FEATURES: dict[str, tuple[str, FeatureFunction]] = {
 }
 
 
-def active_features(settings: Mapping[str, object]) -> list[str]:
-    """The names of the features switched on in `settings`, in input order."""
-    return [name for name in FEATURES if settings.get(name)]
+def active_features(settings: Mapping[str, object], hidden: Collection[str] = ()) -> list[str]:
+    """The names of the features switched on in `settings` and not `hidden`, in
+    input order. A feature hidden by its link (`<feature>_hide=true`) is not an
+    input at all, as in the original: it deletes hidden features from the
+    network's inputs right after reading the link."""
+    return [name for name in FEATURES if settings.get(name) and name not in hidden]
+
+
+def hidden_inputs(hidden: Mapping[str, bool]) -> frozenset[str]:
+    """The feature names among a link's hide keys (`name` → hidden?)."""
+    return frozenset(name for name, hide in hidden.items() if hide is True and name in FEATURES)
 
 
 def feature_matrix(points: np.ndarray, names: Sequence[str], dtype=np.float64) -> np.ndarray:

@@ -57,8 +57,12 @@ class Session:
     was adjusted in the values the session was created with.
     """
 
-    def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None):
+    def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None,
+                 hidden_inputs: frozenset[str] = frozenset()):
+        """`hidden_inputs`: features a link hides (`<feature>_hide=true`); they
+        are not part of the network, whatever their switch says."""
         settings, self.notices = table.coerce_all(values or {})
+        self.hidden_inputs = frozenset(hidden_inputs)
         if settings["seed"] is None:
             settings["seed"] = fresh_seed(entropy)
         self.settings = settings
@@ -82,7 +86,7 @@ class Session:
     def _build_network(self) -> None:
         """A new network from the continuing stream: epoch 0, chart cleared."""
         s = self.settings
-        self.active = active_features(s)
+        self.active = active_features(s, self.hidden_inputs)
         sizes = [len(self.active), *s["networkShape"], 1]
         self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
@@ -149,6 +153,17 @@ class Session:
             self.divergence = None
         return Change(effect, changed, notices)
 
+    def hide_inputs(self, names: frozenset[str]) -> bool:
+        """Make `names` the hidden features; a change rebuilds the network (a
+        hidden feature is not an input). Returns whether anything changed."""
+        names = frozenset(names)
+        if names == self.hidden_inputs:
+            return False
+        self.hidden_inputs = names
+        self._build_network()
+        self.settings_version += 1
+        return True
+
     def reset(self) -> None:
         """A new network with fresh weights from the stream (the Reset button)."""
         self._build_network()
@@ -191,7 +206,8 @@ class Session:
 
     def layout(self) -> dict:
         """Features (all seven, with labels and whether active) and layer sizes."""
-        features = [{"name": name, "label": FEATURES[name][0], "active": name in self.active}
+        features = [{"name": name, "label": FEATURES[name][0], "active": name in self.active,
+                     "hidden": name in self.hidden_inputs}
                     for name in FEATURES]
         return {"features": features, "layers": list(self.network.layer_sizes),
                 "problem": self.settings["problem"]}

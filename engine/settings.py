@@ -84,7 +84,9 @@ class Setting:
     choices_by_problem: dict = field(default_factory=dict)  # problem → the choices that suit it
 
 
-MAX_LAYERS = 8
+# Real links carry up to ten hidden layers (the original's issue #63); more are
+# refused to keep one session's epoch within a frame's budget.
+MAX_LAYERS = 10
 MAX_NEURONS = 16
 MAX_SEED_LENGTH = 1000
 MAX_BATCH_SIZE = 1200

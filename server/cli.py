@@ -78,6 +78,7 @@ def serve(args) -> int:
 
 def train(link: str, epochs: int, out, err) -> int:
     """Train headless from `link`; write {"epoch", "train_loss", "test_loss"} per line."""
+    from engine.features import hidden_inputs
     from engine.session import Session
     from engine.share_hash import parse_hash
 
@@ -87,7 +88,7 @@ def train(link: str, epochs: int, out, err) -> int:
     parsed = parse_hash(link)
     for notice in parsed.notices:
         print(f"note: {notice}", file=err)
-    session = Session(parsed.settings)
+    session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden))
     if parsed.settings.get("seed") is None:
         print(f"note: the link has no seed; using seed={session.settings['seed']}", file=err)
     train_loss, test_loss = session.losses()

@@ -17,10 +17,11 @@ import re
 import time
 from collections import deque
 from concurrent.futures import Executor
+from functools import partial
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from engine.features import FEATURES
+from engine.features import FEATURES, hidden_inputs
 from engine.session import Session
 from engine.settings import HIDE_NAMES, SettingError
 from engine.share_hash import ParsedHash, parse_hash, write_hash
@@ -269,6 +270,7 @@ class Connection:
             if live.hidden.get(command.name) != command.hidden:
                 live.hidden[command.name] = command.hidden
                 session.settings_version += 1
+                session.hide_inputs(hidden_inputs(live.hidden))
 
     def _stop(self, live: LiveSession) -> None:
         live.playing = False
@@ -284,7 +286,8 @@ class Connection:
         if live is None:
             parsed = parse_hash(command.hash)
             loop = asyncio.get_running_loop()
-            session = await loop.run_in_executor(self.executor, Session, parsed.settings)
+            session = await loop.run_in_executor(
+                self.executor, partial(Session, parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden)))
             try:
                 live = self.registry.add(session, hidden=dict(parsed.hidden), unknown=list(parsed.unknown),
                                          link_notices=list(parsed.notices))
