@@ -9,6 +9,7 @@ always kept). Memory stays bounded however long a session trains.
 from __future__ import annotations
 
 import bisect
+import math
 
 
 class LossHistory:
@@ -34,6 +35,21 @@ class LossHistory:
         for point in points:
             self.append(*point)
 
+    def to_state(self) -> dict:
+        """The points as plain JSON values (non-finite losses as None)."""
+        return {"capacity": self.capacity,
+                "points": [[e, _json_number(a), _json_number(b)] for e, a, b in self.points]}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "LossHistory":
+        """The history `to_state` described. Raises ValueError when it is not one."""
+        try:
+            history = cls(int(state["capacity"]))
+            history.points = [(int(e), _float(a), _float(b)) for e, a, b in state["points"]]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"not a loss history: {error}") from None
+        return history
+
     def after(self, epoch: int, limit: int) -> list[tuple[int, float, float]]:
         """The points of epochs after `epoch`, at most `limit` of them (evenly
         thinned, the newest kept)."""
@@ -43,3 +59,11 @@ class LossHistory:
             return recent
         stride = -(-len(recent) // limit)
         return recent[-1::-stride][::-1]
+
+
+def _json_number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _float(value) -> float:
+    return math.nan if value is None else float(value)

@@ -83,6 +83,33 @@ class SeededStream:
         self._refill(_WIDTH)
         self._position = _WIDTH
 
+    def to_state(self) -> dict:
+        """Where the stream is, as plain JSON values: the seed, the ARC4 state
+        (S as 512 hex digits, i, j) and the keystream bytes produced ahead but
+        not yet read. `from_state` continues exactly where this stopped."""
+        return {"seed": self.seed, "S": bytes(self._state).hex(), "i": self._i, "j": self._j,
+                "unread": self._buffer[self._position:].hex()}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "SeededStream":
+        """The stream `to_state` described. Raises ValueError when `state` is not one."""
+        try:
+            table = bytes.fromhex(state["S"])
+            unread = bytes.fromhex(state["unread"])
+            i, j, seed = int(state["i"]), int(state["j"]), state["seed"]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"not a random-stream state: {error}") from None
+        if len(table) != _WIDTH or sorted(table) != list(range(_WIDTH)) or not (0 <= i < _WIDTH and 0 <= j < _WIDTH):
+            raise ValueError("not a random-stream state: the ARC4 table or counters are out of range")
+        if not isinstance(seed, str):
+            raise ValueError("not a random-stream state: the seed is not text")
+        stream = cls.__new__(cls)
+        stream.seed = seed
+        stream._state = list(table)
+        stream._i, stream._j = i, j
+        stream._buffer, stream._position = unread, 0
+        return stream
+
     def _refill(self, count: int) -> None:
         """Append `count` keystream bytes to the unread part of the buffer.
 
