@@ -71,6 +71,7 @@ export class DrawTool {
     this.button.classList.toggle("active", active);
     this.options.hidden = !active;
     this.plot.classList.toggle("drawing", active);
+    if (active) this.plot.scrollIntoView({ block: "nearest" }); // the picture to draw on, in view
     if (!active) this.stroke = null;
     this.hooks.changed();
   }

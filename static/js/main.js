@@ -126,7 +126,7 @@ const network = new NetworkView(document.getElementById("network"), {
   edit: commands.edit,
 }, { minNeurons: shapeSetting.minimum ?? 1, maxNeurons: shapeSetting.maximum ?? 16 });
 const classroom = new Classroom(document.getElementById("article-text"), commands);
-const userData = new UserData(document.querySelector(".column.data"), commands, { redraw: () => scheduleDraw() });
+const userData = new UserData(document.getElementById("own-data"), commands, { redraw: () => scheduleDraw() });
 const statusBadge = document.getElementById("connection-status");
 
 installShortcuts({

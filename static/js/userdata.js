@@ -17,7 +17,7 @@ function scaleText(name, scale) {
 
 export class UserData {
   /**
-   * @param {HTMLElement} root the data column
+   * @param {HTMLElement} root the own-data section (#own-data)
    * @param {object} commands set(patch)
    * @param {object} hooks redraw()
    */
