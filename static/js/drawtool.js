@@ -21,7 +21,7 @@ const ERASE_RADIUS = 0.8;
 export class DrawTool {
   /**
    * @param {HTMLElement} plot the element whose area maps onto the plane (#heatmap)
-   * @param {object} hooks setData(id), changed() (redraw), report(text, kind)
+   * @param {object} hooks setData(id): use the saved data set; changed(): redraw
    */
   constructor(plot, hooks) {
     this.plot = plot;

@@ -49,7 +49,7 @@ function previewJson(text) {
 }
 
 export class Uploader {
-  /** @param {object} hooks setData(id), report(summary) */
+  /** @param {object} hooks setData(id): use the stored data set `id` */
   constructor(hooks) {
     this.hooks = hooks;
     this.input = document.getElementById("data-upload");
@@ -152,9 +152,8 @@ export class Uploader {
     this.status.hidden = false;
     if (answer.trainable) this.hooks.setData(answer.id);
     else {
-      this.showError(`${this.file.name} is stored (download it below), but it has ${answer.classes.length} classes; ` +
-        "training on more than two classes is not available yet.");
-      this.hooks.stored(answer.id);
+      this.showError(`${this.file.name} is stored as data set ${answer.id}, but it has ${answer.classes.length} ` +
+        "classes; training on more than two classes is not available yet.");
     }
   }
 }

@@ -28,7 +28,7 @@ export class UserData {
     this.shownSource = undefined;
     const setData = (id) => commands.set({ data: id });
     this.draw = new DrawTool(document.getElementById("heatmap"), { setData, changed: hooks.redraw });
-    this.upload = new Uploader({ setData, stored: () => {} });
+    this.upload = new Uploader({ setData });
     this.download = new Downloader();
     this.listExamples();
     // A file dropped anywhere on the page is an upload.

@@ -120,6 +120,8 @@ def test_upload_through_the_file_input_then_download_and_compare(page, server, t
     note = page.text_content("#data-source-note")
     assert "6 points" in note and "cat, dog" in note and "height" in note
     assert "6 points" in page.text_content("#upload-status")
+    page.locator("#own-data").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "own-data-uploaded-desktop.png"), full_page=False)
 
     with page.expect_download() as caught:
         page.click("#data-download")
@@ -206,3 +208,28 @@ def test_screenshot_of_the_desktop_panel(page, server):
     load(page, server)
     page.click("#data-draw")
     page.screenshot(path=str(SHOTS / "own-data-desktop.png"), full_page=False)
+
+
+def test_a_three_class_upload_is_stored_but_not_trained_yet(page, server):
+    load(page, server)
+    iris = (Path(__file__).resolve().parents[2] / "engine" / "examples" / "iris.csv").read_bytes()
+    page.set_input_files("#data-upload", files=[{"name": "iris.csv", "mimeType": "text/csv", "buffer": iris}])
+    page.click("#upload-use")
+    page.wait_for_selector("#upload-error:not([hidden])")
+    assert "3 classes" in page.text_content("#upload-error") and "not available yet" in page.text_content("#upload-error")
+    assert "150 points" in page.text_content("#upload-status")
+    assert "data=" not in page.evaluate("() => location.hash")
+    assert "Iris" in page.text_content("#data-examples")
+
+
+def test_regression_drawing_takes_the_value_of_the_slider(page, server):
+    load(page, server, "seed=0.5&problem=regression")
+    page.click("#data-draw")
+    assert page.is_visible("#draw-value") and page.is_hidden("#draw-class")
+    page.click("#draw-clear")
+    page.eval_on_selector("#draw-value", "(el) => { el.value = '-0.5'; el.dispatchEvent(new Event('input')); }")
+    for fx in (0.2, 0.4, 0.6, 0.8):
+        page.mouse.click(*plot_point(page, fx, 0.3))
+    identifier = data_id(page)
+    summary = page.evaluate("(id) => fetch(`/api/datasets/${id}.json`).then((r) => r.json())", identifier)
+    assert summary["problem"] == "regression" and {p["label"] for p in summary["points"]} == {-0.5}
