@@ -1,4 +1,4 @@
-"""The six data sets and the train/test split, drawn exactly as the original draws them.
+"""The data sets and the train/test split, the original's six drawn exactly as the original draws them.
 
 Each generator `DATASETS[name](num_points, noise, stream)` returns P (n, 3): rows
 [x1, x2, label] in generation order, `noise` being the fraction (UI value / 100).
@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from engine.two_class_datasets import EXTRA_DATASETS
 
 POINTS_PER_PROBLEM = {"classification": 500, "regression": 1200}
 THUMBNAIL_POINTS = 200
@@ -174,6 +175,11 @@ DATASETS: dict[str, Callable[[int, float, object], np.ndarray]] = {
     "reg-plane": reg_plane,
     "reg-gauss": reg_gauss,
 }
+# The original's six; the data sets that follow them are ours (two_class_datasets.py).
+ORIGINAL_DATASETS = tuple(DATASETS)
+DATASETS.update(EXTRA_DATASETS)
+# Table order: classification first, as the settings list them.
+DATASETS = {name: DATASETS[name] for name in CLASSIFICATION_DATASETS + REGRESSION_DATASETS}
 
 
 @dataclass(frozen=True)
@@ -203,15 +209,25 @@ def make_data(settings: dict, stream) -> Data:
     """
     generate = DATASETS[dataset_name(settings)]
     points = generate(POINTS_PER_PROBLEM[settings["problem"]], float(settings["noise"]) / 100, stream)
+    return shuffle_split(points, settings["percTrainData"], stream)
+
+
+def shuffle_split(points: np.ndarray, perc_train: float, stream) -> Data:
+    """Shuffle P (n, 3) once with `stream`, then cut it at ⌊n·perc_train/100⌋
+    (generated and stored points alike)."""
     order = list(range(len(points)))
     stream.shuffle(order)
     points = points[order]
-    cut = split_index(len(points), settings["percTrainData"])
+    cut = split_index(len(points), perc_train)
     return Data(train=points[:cut].copy(), test=points[cut:].copy())
 
 
-def thumbnail_points(problem: str, stream) -> dict[str, np.ndarray]:
+def thumbnail_points(problem: str, stream, names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """Each data set of `problem` as 200 points at noise 0, shape (200, 3), drawn in
-    table order from `stream` as the original does when it draws its thumbnails."""
-    names = CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS
+    table order from `stream` as the original does when it draws its thumbnails.
+    By default only the original's data sets are drawn, so the stream moves as
+    the original's does; `names` chooses others (for pictures only)."""
+    if names is None:
+        names = tuple(name for name in ORIGINAL_DATASETS if name in (
+            CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS))
     return {name: DATASETS[name](THUMBNAIL_POINTS, 0.0, stream) for name in names}

@@ -20,8 +20,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import data_source
 from . import settings as table
-from .datasets import Data, make_data, thumbnail_points
+from .datasets import Data, thumbnail_points
 from .features import FEATURES, active_features, feature_matrix
 from .grid import GridPicture
 from .history import LossHistory
@@ -58,10 +59,15 @@ class Session:
     """
 
     def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None,
-                 hidden_inputs: frozenset[str] = frozenset()):
+                 hidden_inputs: frozenset[str] = frozenset(), datasets: data_source.DatasetLookup | None = None):
         """`hidden_inputs`: features a link hides (`<feature>_hide=true`); they
-        are not part of the network, whatever their switch says."""
+        are not part of the network, whatever their switch says. `datasets`
+        finds stored data sets by id (the `data` setting); without it only
+        generated data can be used."""
         settings, self.notices = table.coerce_all(values or {})
+        self.datasets = datasets
+        self.source, data_notices = data_source.choose(settings, datasets)
+        self.notices.extend(data_notices)
         self.hidden_inputs = frozenset(hidden_inputs)
         if settings["seed"] is None:
             settings["seed"] = fresh_seed(entropy)
@@ -80,7 +86,7 @@ class Session:
         """Install `seed` and generate the data from it (the stream goes on)."""
         self.settings["seed"] = seed
         self.stream = SeededStream(seed)
-        self.data: Data = make_data(self.settings, self.stream)
+        self.data: Data = data_source.make_data(self.source, self.settings, self.stream)
         self.data_version += 1
 
     def _build_network(self) -> None:
@@ -132,10 +138,13 @@ class Session:
             if notice:
                 notices.append(notice)
         notices.extend(table.fix_combinations(candidate, changed=patch.keys()))
+        source, data_notices = self._source_for(candidate, patch)
+        notices.extend(data_notices)
         changed = [name for name in candidate if candidate[name] != self.settings[name]]
-        effect = table.effect_of(changed)
+        effect = table.effect_of(name for name in changed if name not in source.ignores)
         old = self.settings
         self.settings = candidate
+        self.source = source
         if changed:
             self.settings_version += 1
         if effect is Effect.REGENERATE:
@@ -145,9 +154,15 @@ class Session:
                 self.settings["seed"] = old["seed"]
                 self._regenerate_data(new_thumbnails=old["problem"] != candidate["problem"])
             self._build_network()
-        elif effect is Effect.REBUILD:
+            return Change(effect, changed, notices)
+        if "data" in changed:
+            # Other points under the same seed: the split a fresh session with this link would make.
+            self._seed_data(self.settings["seed"])
+            if effect is not Effect.REBUILD:
+                self.trainer.set_data(*self._features())
+        if effect is Effect.REBUILD:
             self._build_network()
-        elif effect is Effect.LIVE and self._config() != self.trainer.config:
+        elif effect.rank >= Effect.LIVE.rank and self._config() != self.trainer.config:
             # (A change of speed is live too, but nothing for the trainer.)
             self.trainer.configure(self._config())
             self.divergence = None
@@ -168,10 +183,14 @@ class Session:
         """A new network with fresh weights from the stream (the Reset button)."""
         self._build_network()
 
-    def regenerate(self) -> None:
-        """New seed, new data; the network and the epoch stay (the Regenerate button)."""
+    def regenerate(self) -> bool:
+        """New seed, new data; the network and the epoch stay (the Regenerate button).
+        Stored data has nothing to regenerate: returns False and changes nothing."""
+        if self.source.kind == "stored":
+            return False
         self._regenerate_data(new_thumbnails=False)
         self.trainer.set_data(*self._features())
+        return True
 
     def step(self, epochs: int = 1) -> int:
         """Train up to `epochs` epochs; return how many ran. Stops early when the
@@ -213,9 +232,24 @@ class Session:
                 "problem": self.settings["problem"]}
 
     def data_points(self) -> dict:
-        """The points as lists of [x1, x2, label], and the dataset thumbnails."""
+        """The points as lists of [x1, x2, label], the dataset thumbnails and
+        where the points come from (`data_source` describe())."""
         return {"train": self.data.train.tolist(), "test": self.data.test.tolist(),
-                "thumbnails": dataset_thumbnails(self.settings["problem"])}
+                "thumbnails": dataset_thumbnails(self.settings["problem"]),
+                "source": self.source.describe(self.settings)}
+
+    # --- the data source (generated or stored) -----------------------------
+
+    def _source_for(self, candidate: dict, patch: dict):
+        """The data source after `patch` (the current one when nothing about it
+        changed), adjusting `candidate` in place; and notices. Choosing a
+        generated data set or a problem without naming `data` leaves the stored
+        data set."""
+        if "data" not in patch and candidate.get("data") and {"dataset", "regDataset", "problem"} & patch.keys():
+            candidate["data"] = None
+        if candidate.get("data") == self.settings.get("data"):
+            return self.source, []
+        return data_source.choose(candidate, self.datasets)
 
 
 def _dropout_seed(seed: str) -> int:
@@ -228,5 +262,6 @@ def _dropout_seed(seed: str) -> int:
 def dataset_thumbnails(problem: str) -> dict[str, list]:
     """200 noise-free points per dataset of `problem`, as the original's
     thumbnails show them; always the same (from a fixed stream)."""
-    points = thumbnail_points(problem, SeededStream("thumbnails"))
+    names = table.CLASSIFICATION_DATASETS if problem == "classification" else table.REGRESSION_DATASETS
+    points = thumbnail_points(problem, SeededStream("thumbnails"), names)
     return {name: array.tolist() for name, array in points.items()}

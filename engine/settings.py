@@ -27,6 +27,7 @@ class Effect(str, Enum):
     INERT = "inert"  # kept only so the share link round-trips (the original's unused keys)
     VIEW = "view"  # drawing only: the page owns it, the engine ignores it
     LIVE = "live"  # applied to the running network; weights and epoch kept
+    DATA = "data"  # new points from another data source; the network, its weights and the epoch stay
     REBUILD = "rebuild"  # a new network (fresh weights, epoch 0) on the same data
     REGENERATE = "regenerate"  # a new seed and new data, then a new network
 
@@ -35,7 +36,8 @@ class Effect(str, Enum):
         return _EFFECT_RANK[self]
 
 
-_EFFECT_RANK = {Effect.INERT: 0, Effect.VIEW: 1, Effect.LIVE: 2, Effect.REBUILD: 3, Effect.REGENERATE: 4}
+_EFFECT_RANK = {Effect.INERT: 0, Effect.VIEW: 1, Effect.LIVE: 2, Effect.DATA: 3, Effect.REBUILD: 4,
+                Effect.REGENERATE: 5}
 
 
 class Kind(str, Enum):
@@ -90,6 +92,7 @@ MAX_LAYERS = 10
 MAX_NEURONS = 16
 MAX_SEED_LENGTH = 1000
 MAX_BATCH_SIZE = 1200
+DATA_ID_LENGTH = 64  # longer than any id the store gives out
 
 ACTIVATION_CHOICES = ("relu", "tanh", "sigmoid", "linear", "leakyRelu", "elu", "softplus", "swish", "gelu", "sine")
 ACTIVATION_LABELS = ("ReLU", "Tanh", "Sigmoid", "Linear", "Leaky ReLU", "ELU", "Softplus", "Swish", "GELU", "Sine")
@@ -104,7 +107,7 @@ LOSSES_FOR_PROBLEM = {
 }
 INIT_CHOICES = ("uniform", "glorotUniform", "glorotNormal", "he", "zeros")
 INIT_LABELS = ("Uniform ±0.5", "Glorot uniform", "Glorot normal", "He", "Zeros")
-CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral")
+CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "checkerboard")
 REGRESSION_DATASETS = ("reg-plane", "reg-gauss")
 SPEED_CHOICES = ("1", "2", "5", "10", "20", "50", "100", "200", "500", "max")
 SPEED_LABELS = ("1 epoch/frame", "2", "5", "10", "20", "50", "100", "200", "500", "Fastest")
@@ -127,7 +130,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batchSize", Kind.INTEGER, 10, Effect.REBUILD, "Batch size",
             minimum=1, maximum=MAX_BATCH_SIZE, ui_min=1, ui_max=30, step=1, hide="batchSize"),
     Setting("dataset", Kind.ENUM, "circle", Effect.REGENERATE, "Dataset",
-            choices=CLASSIFICATION_DATASETS, choice_labels=("Circle", "Exclusive or", "Gaussian", "Spiral"),
+            choices=CLASSIFICATION_DATASETS,
+            choice_labels=("Circle", "Exclusive or", "Gaussian", "Spiral", "Two moons", "Checkerboard"),
             hide="dataset"),
     Setting("regDataset", Kind.ENUM, "reg-plane", Effect.REGENERATE, "Regression dataset",
             choices=REGRESSION_DATASETS, choice_labels=("Plane", "Multi gaussian"), hide="dataset"),
@@ -179,6 +183,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("speed", Kind.ENUM, "1", Effect.LIVE, "Speed", original=False,
             choices=SPEED_CHOICES, choice_labels=SPEED_LABELS, hide="speed",
             doc="epochs per frame while playing; 'max' is as fast as the machine allows"),
+    Setting("data", Kind.STRING, None, Effect.DATA, "Stored data set", original=False, max_length=DATA_ID_LENGTH,
+            doc="the id of a data set in the server's store (drawn or uploaded); None means the generated "
+                "data set. Choosing a data set, or another problem, leaves the stored one (engine/data_source.py)"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

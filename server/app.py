@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.staticfiles import StaticFiles
 
-from . import pages
+from . import datasets_api, pages
 from .assets import asset_dir
 from .connection import Connection
 from .sessions import SessionRegistry
+from .store import Store, open_store
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -33,9 +34,11 @@ GIL_SWITCH_SECONDS = 0.0005
 
 
 def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 60.0,
-               max_sessions: int = 200, engine_threads: int = 1) -> FastAPI:
+               max_sessions: int = 200, engine_threads: int = 1, store: Store | str | None = None) -> FastAPI:
     """The playground app. `allowed_origins` (e.g. ["https://example.org"]) are
-    accepted for the websocket besides the page's own origin."""
+    accepted for the websocket besides the page's own origin. `store`: a Store,
+    or the path of its SQLite file (None: the default file in the user's data
+    directory, ":memory:" for one that keeps nothing)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -47,6 +50,9 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         # the collector's full passes, which otherwise stall the loop now and then.
         gc.freeze()
         app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
+        app.state.store = store if isinstance(store, Store) else open_store(store)
+        app.state.datasets = datasets_api.DatasetLookup(app.state.store)
+        app.state.example_ids = datasets_api.store_examples(app.state.store)
         app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
         app.state.lag = LoopLag()
         tasks = [asyncio.create_task(_reap_forever(app.state.registry)), asyncio.create_task(app.state.lag.watch())]
@@ -56,10 +62,13 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
             for task in tasks:
                 task.cancel()
             app.state.executor.shutdown(wait=False, cancel_futures=True)
+            if not isinstance(store, Store):
+                app.state.store.close()
 
     app = FastAPI(title="Neural Playground", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.allowed_origins = set(allowed_origins or [])
     app.include_router(pages.router)
+    app.include_router(datasets_api.router)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
     @app.middleware("http")
@@ -86,7 +95,7 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
             await socket.close(code=1008, reason="origin not allowed")
             return
         await socket.accept()
-        await Connection(socket, app.state.registry, app.state.executor).run()
+        await Connection(socket, app.state.registry, app.state.executor, datasets=app.state.datasets).run()
 
     return app
 
@@ -104,7 +113,7 @@ def origin_allowed(origin: str | None, host: str | None, allowed: set[str]) -> b
 def create_app_from_env() -> FastAPI:
     """For `uvicorn --factory` with several workers: settings come from the environment."""
     origins = [o for o in os.environ.get("PLAYGROUND_ALLOWED_ORIGINS", "").split(",") if o]
-    return create_app(allowed_origins=origins)
+    return create_app(allowed_origins=origins, store=os.environ.get("PLAYGROUND_STORE") or None)
 
 
 class LoopLag:

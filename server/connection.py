@@ -68,8 +68,11 @@ class Connection:
     """The state of one websocket: the queue of commands, the outbox of text
     messages, the frame writer and, after `hello`, the live session."""
 
-    def __init__(self, websocket: WebSocket, registry: SessionRegistry, executor: Executor | None):
+    def __init__(self, websocket: WebSocket, registry: SessionRegistry, executor: Executor | None,
+                 datasets=None):
+        """`datasets`: finds stored data sets by id for the sessions (`data=` links)."""
         self.websocket = websocket
+        self.datasets = datasets
         self.registry = registry
         self.executor = executor
         self.commands: deque = deque()
@@ -257,7 +260,9 @@ class Connection:
             self._stop(live)
             session.reset()
         elif kind == "regenerate":
-            session.regenerate()
+            if not session.regenerate():
+                self.outbox.append(protocol.Notice(
+                    message="Regenerate draws new generated data; a stored data set stays as it is").model_dump_json())
         elif kind == "speed":
             session.apply({"speed": command.value})
         elif kind == "edit":
@@ -287,10 +292,11 @@ class Connection:
             parsed = parse_hash(command.hash)
             loop = asyncio.get_running_loop()
             session = await loop.run_in_executor(
-                self.executor, partial(Session, parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden)))
+                self.executor, partial(Session, parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden),
+                                       datasets=self.datasets))
             try:
                 live = self.registry.add(session, hidden=dict(parsed.hidden), unknown=list(parsed.unknown),
-                                         link_notices=list(parsed.notices))
+                                         link_notices=list(parsed.notices) + list(session.notices))
             except RegistryFull as error:
                 self._tell_error(str(error), "hello")
                 self.closing = (CLOSE_TRY_AGAIN_LATER, "server busy")

@@ -167,11 +167,14 @@ class Layout(BaseModel):
 
 
 class DataBlock(BaseModel):
-    """The points as [x1, x2, label], and the dataset thumbnails' points."""
+    """The points as [x1, x2, label], the dataset thumbnails' points, and where
+    the points come from: `source` is {"kind": "generated", "dataset"} or
+    {"kind": "stored", "id", "points", "classes", "problem", "columns", "scale"}."""
 
     train: list[tuple[float, float, float]]
     test: list[tuple[float, float, float]]
     thumbnails: dict[str, list[tuple[float, float, float]]]
+    source: dict[str, Any] | None = None
 
 
 class SettingsBlock(BaseModel):

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,6 +28,8 @@ class ServerProcess:
         self.port = port or free_port()
         self.extra = extra
         self.process: subprocess.Popen | None = None
+        # The default store lives in the user's data directory: keep each test server's in its own.
+        self.data_home = tempfile.mkdtemp(prefix="playground-data-")
 
     @property
     def url(self) -> str:
@@ -36,7 +39,7 @@ class ServerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "XDG_DATA_HOME": self.data_home})
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -37,11 +37,12 @@ export class DatasetPicker {
     }
     const settings = state.settings;
     if (!settings) return;
-    const key = `${settings.problem}|${settings.dataset}|${settings.regDataset}`;
+    const key = `${settings.problem}|${settings.dataset}|${settings.regDataset}|${settings.data}`;
     if (key === this.shownKey) return;
     this.shownKey = key;
     for (const button of this.buttons) {
-      const current = settings[button.dataset.setting] === button.dataset.value;
+      // A stored data set (`data`) is none of the generated ones.
+      const current = settings[button.dataset.setting] === button.dataset.value && !settings.data;
       const otherProblem = button.dataset.problem !== settings.problem;
       button.classList.toggle("selected", current && !otherProblem);
       button.classList.toggle("other-problem", otherProblem);

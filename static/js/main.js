@@ -22,6 +22,7 @@ import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
+import { UserData } from "./userdata.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
@@ -125,6 +126,7 @@ const network = new NetworkView(document.getElementById("network"), {
   edit: commands.edit,
 }, { minNeurons: shapeSetting.minimum ?? 1, maxNeurons: shapeSetting.maximum ?? 16 });
 const classroom = new Classroom(document.getElementById("article-text"), commands);
+const userData = new UserData(document.getElementById("own-data"), commands, { redraw: () => scheduleDraw() });
 const statusBadge = document.getElementById("connection-status");
 
 installShortcuts({
@@ -219,7 +221,7 @@ function draw() {
     grid: showingNode ? state.focus : state.output,
     showingNode: showingNode ? state.focusNode : null,
     discretize: state.view.discretize,
-    data: state.data,
+    data: userData.shownData(state.data),
     showTestData: state.view.showTestData,
   });
   network.update({
@@ -235,6 +237,7 @@ function draw() {
   });
   controls.update(state);
   datasets.update(state);
+  userData.update(state);
   classroom.update(state);
   chart.update();
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {

@@ -176,8 +176,9 @@ def test_reg_gauss_labels():
 
 
 @pytest.mark.parametrize("problem, names", [
-    ("classification", CLASSIFICATION_DATASETS), ("regression", REGRESSION_DATASETS)])
+    ("classification", ("circle", "xor", "gauss", "spiral")), ("regression", REGRESSION_DATASETS)])
 def test_thumbnails_draw_each_dataset_in_table_order(problem, names):
+    """The original's data sets only: the stream must move as the original's does."""
     stream, twin = SeededStream("thumb"), SeededStream("thumb")
     thumbnails = thumbnail_points(problem, stream)
     assert tuple(thumbnails) == names

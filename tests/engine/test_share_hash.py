@@ -412,11 +412,13 @@ def test_our_keys_are_written_only_when_not_at_their_default():
     settings = defaults()
     settings["seed"] = "0.79187"
     assert write_hash(settings) == EXAMPLE_1
-    changed = {"optimizer": "adam", "loss": "crossEntropy", "init": "he", "dropout": 0.2, "speed": "max"}
+    changed = {"optimizer": "adam", "loss": "crossEntropy", "init": "he", "dropout": 0.2, "speed": "max",
+               "data": "3f2a9c0b1d4e5f60718293a4"}
     assert set(changed) == {s.name for s in ours}
     settings.update(changed)
     written = write_hash(settings)
-    assert written == EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
+    assert written == (EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
+                       "&data=3f2a9c0b1d4e5f60718293a4")
     assert parse_hash(written).settings == settings
 
 

@@ -15,7 +15,7 @@ def test_hello_sends_everything_the_page_needs(client):
     assert header["layout"]["layers"] == [2, 4, 2, 1]
     assert [f["name"] for f in header["layout"]["features"]][:2] == ["x", "y"]
     assert len(header["data"]["train"]) == 250 and len(header["data"]["test"]) == 250
-    assert set(header["data"]["thumbnails"]) == {"circle", "xor", "gauss", "spiral"}
+    assert set(header["data"]["thumbnails"]) == {"circle", "xor", "gauss", "spiral", "moons", "checkerboard"}
     settings = header["settings"]
     assert settings["hash"].startswith("activation=tanh&batchSize=10&dataset=circle")
     assert "seed=0.12345" in settings["hash"]

@@ -1,0 +1,87 @@
+"""The store: what the server keeps beyond a session's life.
+
+A small interface (`Store`) with interchangeable backends: `SQLiteStore` (the
+default, one file in the user's data directory) and `MemoryStore` (for one
+process that keeps nothing, e.g. `playground train --data FILE`). A Redis
+backend for several processes implements the same three primitives.
+
+Today it holds data sets, by content-addressed id: the id is derived from the
+bytes (`content_id`), so the same content always gets the same id and a stored
+item never changes. The primitives take a `kind`, so snapshots (content-
+addressed too) and session checkpoints (keyed by session, with an expiry) are
+new kinds on the same table, not new tables. Bodies are bytes the engine writes
+as versioned JSON (no pickles).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+ID_LENGTH = 24  # hex digits of SHA-256: 96 bits, short enough for a link
+ID_PATTERN = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
+DATASET = "dataset"
+
+
+def content_id(body: bytes) -> str:
+    """The content address of `body`: the first 24 hex digits of its SHA-256."""
+    return hashlib.sha256(body).hexdigest()[:ID_LENGTH]
+
+
+class Store(ABC):
+    """Put and get items by (kind, key). Writes are atomic and idempotent: a
+    reader sees a whole item or none, and putting the same item twice is one."""
+
+    # --- data sets ---------------------------------------------------------
+
+    def put_dataset(self, body: bytes) -> str:
+        """Store a data set's canonical bytes; return its id."""
+        dataset_id = content_id(body)
+        self._put(DATASET, dataset_id, body)
+        return dataset_id
+
+    def get_dataset(self, dataset_id: str) -> bytes | None:
+        """The bytes stored under `dataset_id`, or None (also for anything that
+        is not an id at all)."""
+        if not isinstance(dataset_id, str) or not ID_PATTERN.fullmatch(dataset_id):
+            return None
+        return self._get(DATASET, dataset_id)
+
+    # --- what a backend provides -------------------------------------------
+
+    @abstractmethod
+    def _put(self, kind: str, key: str, body: bytes) -> None:
+        """Keep `body` under (kind, key) unless something is there already."""
+
+    @abstractmethod
+    def _get(self, kind: str, key: str) -> bytes | None:
+        """The body under (kind, key), or None."""
+
+    @abstractmethod
+    def count(self, kind: str) -> int:
+        """How many items of `kind` are held."""
+
+    def close(self) -> None:
+        """Release files and connections; the store is not used afterwards."""
+
+
+def default_store_path() -> Path:
+    """`$XDG_DATA_HOME/neural-playground/store.sqlite3` (~/.local/share by default)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "neural-playground" / "store.sqlite3"
+
+
+def open_store(path: str | os.PathLike | None = None) -> Store:
+    """The store at `path` (":memory:" for one that keeps nothing), or the default file."""
+    from .memory import MemoryStore
+    from .sqlite import SQLiteStore
+
+    if str(path) == ":memory:":
+        return MemoryStore()
+    return SQLiteStore(Path(path) if path is not None else default_store_path())
+
+
+__all__ = ["Store", "content_id", "default_store_path", "open_store", "ID_PATTERN", "ID_LENGTH"]

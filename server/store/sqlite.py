@@ -1,0 +1,74 @@
+"""The default store: one SQLite file.
+
+One table `items (kind, key, body, created, expires)`; `expires` is there for
+session checkpoints to come (data sets never expire). The journal is in WAL
+mode with full syncs, so a write is atomic and durable once `_put` returns,
+several processes (`--workers`) can share the file, and readers never wait
+for a writer. `PRAGMA user_version` holds the schema version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from . import Store
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used; the message says which file and why."""
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # One connection shared by the threads of this process, behind a lock.
+            self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open the store {self.path}: {error}") from None
+        self._lock = threading.Lock()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer version (schema {version}); upgrade to use it")
+        if version < 1:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS items (kind TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, "
+                    "created REAL NOT NULL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _put(self, kind: str, key: str, body: bytes) -> None:
+        with self._lock:
+            # One statement in autocommit mode: its own transaction, all or nothing.
+            self._db.execute("INSERT OR IGNORE INTO items (kind, key, body, created) VALUES (?, ?, ?, ?)",
+                             (kind, key, sqlite3.Binary(body), time.time()))
+
+    def _get(self, kind: str, key: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute("SELECT body FROM items WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def count(self, kind: str) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM items WHERE kind = ?", (kind,)).fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,106 @@
+/**
+ * The user's own data in the data column: mounts draw mode, upload (with
+ * drag-and-drop onto the page) and download, says where the current points
+ * come from (a stored data set, its scaling, and that noise and Regenerate do
+ * not apply to it), and lists the shipped examples. Changes of data reach the
+ * session as `set {data: id}`; the server then writes `data=<id>` into the link.
+ */
+
+import { Downloader } from "./download.js";
+import { DrawTool } from "./drawtool.js";
+import { Uploader } from "./upload.js";
+
+function scaleText(name, scale) {
+  const [offset, factor] = scale;
+  return `(${name} − ${Number(offset.toPrecision(4))}) × ${Number(factor.toPrecision(3))}`;
+}
+
+export class UserData {
+  /**
+   * @param {HTMLElement} root the own-data section (#own-data)
+   * @param {object} commands set(patch)
+   * @param {object} hooks redraw()
+   */
+  constructor(root, commands, hooks) {
+    this.commands = commands;
+    this.note = document.getElementById("data-source-note");
+    this.examples = document.getElementById("data-examples");
+    this.shownSource = undefined;
+    const setData = (id) => commands.set({ data: id });
+    this.draw = new DrawTool(document.getElementById("heatmap"), { setData, changed: hooks.redraw });
+    this.upload = new Uploader({ setData });
+    this.download = new Downloader();
+    this.listExamples();
+    // A file dropped anywhere on the page is an upload.
+    document.addEventListener("dragover", (event) => {
+      if ([...(event.dataTransfer?.types || [])].includes("Files")) event.preventDefault();
+    });
+    document.addEventListener("drop", (event) => {
+      const file = event.dataTransfer?.files?.[0];
+      if (!file) return;
+      event.preventDefault();
+      this.upload.open(file);
+      root.scrollIntoView({ block: "nearest" });
+    });
+  }
+
+  shownData(data) {
+    return this.draw.shownData(data);
+  }
+
+  update(state) {
+    this.draw.update(state);
+    this.download.update(state);
+    const source = state.data?.source || null;
+    if (source === this.shownSource) return;
+    this.shownSource = source;
+    const stored = source?.kind === "stored";
+    document.body.classList.toggle("data-stored", stored);
+    document.getElementById("data-regen-button").disabled = stored;
+    this.note.hidden = !stored;
+    if (!stored) return;
+    const [c1, c2, label] = source.columns;
+    const what = source.problem === "classification"
+      ? `classes ${source.classes.join(", ")} (${label})`
+      : `target ${label}`;
+    const scaled = [["x1", c1, source.scale.x1], ["x2", c2, source.scale.x2]]
+      .filter(([, , scale]) => !(scale[0] === 0 && scale[1] === 1))
+      .map(([axis, column, scale]) => `${axis} = ${scaleText(column, scale)}`);
+    this.note.textContent = `Your data: ${source.points} points, ${what}.` +
+      (scaled.length ? ` Scaled: ${scaled.join("; ")}.` : "") +
+      " Noise and Regenerate apply to generated data only.";
+    this.note.title = `Stored data set ${source.id}; choose a data set above to go back to generated data.`;
+  }
+
+  async listExamples() {
+    let examples;
+    try {
+      const response = await fetch("/api/examples");
+      examples = await response.json();
+    } catch (err) {
+      return;
+    }
+    this.examples.replaceChildren();
+    for (const example of examples) {
+      const item = document.createElement("p");
+      item.className = "hint example";
+      item.textContent = `Example: ${example.title} (${example.points} points). `;
+      const link = document.createElement("a");
+      link.href = `/api/datasets/${example.id}.csv`;
+      link.download = `${example.name}.csv`;
+      link.textContent = "CSV";
+      item.appendChild(link);
+      if (example.trainable) {
+        const open = document.createElement("button");
+        open.type = "button";
+        open.className = "basic-button subtle";
+        open.textContent = "Use";
+        open.addEventListener("click", () => this.commands.set({ data: example.id }));
+        item.appendChild(open);
+      } else {
+        item.append(` · ${example.classes.length} classes: training on it needs more than two classes, coming soon.`);
+      }
+      this.examples.appendChild(item);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+"""The store's contract, run against every backend (add a backend to BACKENDS)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from server.store import ID_LENGTH, content_id, default_store_path, open_store
+from server.store.memory import MemoryStore
+from server.store.sqlite import SQLiteStore, StoreError
+
+
+def _sqlite(tmp_path):
+    return SQLiteStore(tmp_path / "store.sqlite3")
+
+
+BACKENDS = {"sqlite": _sqlite, "memory": lambda tmp_path: MemoryStore()}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def store(request, tmp_path):
+    backend = BACKENDS[request.param](tmp_path)
+    yield backend
+    backend.close()
+
+
+def test_the_id_is_the_content_address(store):
+    body = b'{"points": [[1, 2, 0]]}'
+    dataset_id = store.put_dataset(body)
+    assert dataset_id == content_id(body) and len(dataset_id) == ID_LENGTH
+    assert store.get_dataset(dataset_id) == body
+
+
+def test_the_same_content_is_one_item(store):
+    first = store.put_dataset(b"same")
+    second = store.put_dataset(b"same")
+    assert first == second and store.count("dataset") == 1
+    assert store.put_dataset(b"other") != first and store.count("dataset") == 2
+
+
+@pytest.mark.parametrize("key", ["", "nope", "0" * 23, "G" * 24, "../../etc/passwd", "' OR 1=1 --", None, 5])
+def test_anything_that_is_not_a_stored_id_is_none(store, key):
+    store.put_dataset(b"x")
+    assert store.get_dataset(key) is None
+
+
+def test_an_unknown_id_is_none(store):
+    assert store.get_dataset("0123456789abcdef01234567") is None
+
+
+def test_writes_from_many_threads_all_arrive(store):
+    bodies = [f"body {i}".encode() for i in range(40)]
+    threads = [threading.Thread(target=store.put_dataset, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(store.get_dataset(content_id(body)) == body for body in bodies)
+
+
+def test_sqlite_keeps_everything_after_a_restart(tmp_path):
+    path = tmp_path / "nested" / "store.sqlite3"
+    first = SQLiteStore(path)
+    dataset_id = first.put_dataset(b"kept")
+    first.close()
+    again = SQLiteStore(path)
+    assert again.get_dataset(dataset_id) == b"kept"
+    again.close()
+
+
+def test_sqlite_refuses_a_file_from_a_newer_version(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(StoreError, match="newer version"):
+        SQLiteStore(path)
+
+
+def test_sqlite_says_which_file_it_cannot_open(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        SQLiteStore(blocker / "store.sqlite3")
+
+
+def test_the_default_file_is_in_the_users_data_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_store_path() == tmp_path / "neural-playground" / "store.sqlite3"
+    store = open_store()
+    assert isinstance(store, SQLiteStore) and default_store_path().exists()
+    store.close()
+    assert isinstance(open_store(":memory:"), MemoryStore)
