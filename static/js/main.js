@@ -22,6 +22,7 @@ import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
+import { SeeInside } from "./views/seeinside.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
@@ -126,6 +127,7 @@ const network = new NetworkView(document.getElementById("network"), {
 }, { minNeurons: shapeSetting.minimum ?? 1, maxNeurons: shapeSetting.maximum ?? 16 });
 const classroom = new Classroom(document.getElementById("article-text"), commands);
 const statusBadge = document.getElementById("connection-status");
+const seeInside = new SeeInside(document.getElementById("see-inside"));
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -237,6 +239,7 @@ function draw() {
   datasets.update(state);
   classroom.update(state);
   chart.update();
+  seeInside.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
