@@ -16,6 +16,7 @@ import { Classroom } from "./classroom.js";
 import { Controls } from "./controls.js";
 import { DatasetPicker } from "./datasets.js";
 import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.js";
+import { Goals } from "./goals.js";
 import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
 import { LineChart } from "./linechart.js";
@@ -128,6 +129,7 @@ const network = new NetworkView(document.getElementById("network"), {
 const classroom = new Classroom(document.getElementById("article-text"), commands);
 const statusBadge = document.getElementById("connection-status");
 const seeInside = new SeeInside(document.getElementById("see-inside"));
+const goals = new Goals(document.getElementById("goals"));
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -240,6 +242,7 @@ function draw() {
   classroom.update(state);
   chart.update();
   seeInside.update(state);
+  goals.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
