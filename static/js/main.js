@@ -16,6 +16,7 @@ import { Classroom } from "./classroom.js";
 import { Controls } from "./controls.js";
 import { DatasetPicker } from "./datasets.js";
 import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.js";
+import { Goals } from "./goals.js";
 import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
 import { LineChart } from "./linechart.js";
@@ -23,6 +24,7 @@ import { Messages } from "./messages.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
+import { SeeInside } from "./views/seeinside.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
@@ -128,6 +130,8 @@ const network = new NetworkView(document.getElementById("network"), {
 const classroom = new Classroom(document.getElementById("article-text"), commands);
 const userData = new UserData(document.getElementById("own-data"), commands, { redraw: () => scheduleDraw() });
 const statusBadge = document.getElementById("connection-status");
+const seeInside = new SeeInside(document.getElementById("see-inside"));
+const goals = new Goals(document.getElementById("goals"));
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -240,6 +244,8 @@ function draw() {
   userData.update(state);
   classroom.update(state);
   chart.update();
+  seeInside.update(state);
+  goals.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
