@@ -28,7 +28,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.protocol import decode_frame  # noqa: E402
+from server.frames import decode_frame  # noqa: E402
 
 
 def free_port() -> int:
