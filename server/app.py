@@ -10,6 +10,7 @@ import gc
 import hmac
 import ipaddress
 import logging
+import os
 import sys
 import threading
 import time
@@ -103,7 +104,7 @@ def create_app(options: ServerOptions | None = None, **overrides) -> FastAPI:
         if (refusal := stats_refusal(request)) is not None:
             return refusal
         services = app.state.services
-        return {"sessions": len(services.registry), "tasks": len(asyncio.all_tasks()),
+        return {"pid": os.getpid(), "sessions": len(services.registry), "tasks": len(asyncio.all_tasks()),
                 "threads": threading.active_count(), "rss_kib": _rss_kib(),
                 "engine_threads": services.scheduler.threads, "turns_waiting": services.scheduler.waiting(),
                 **app.state.lag.summary()}

@@ -61,6 +61,9 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                              f"through one proxy address (default {DEFAULTS.max_sessions_per_client})")
     parser.add_argument("--hello-seconds", type=float, default=DEFAULTS.hello_seconds,
                         help=f"a new tab must start its session within this time (default {DEFAULTS.hello_seconds:g})")
+    parser.add_argument("--head-seconds", type=float, default=DEFAULTS.head_seconds,
+                        help="an HTTP request or websocket upgrade must arrive in full within this time "
+                             f"(default {DEFAULTS.head_seconds:g})")
     parser.add_argument("--max-connections", type=int, default=DEFAULTS.max_connections,
                         help=f"open connections at once, per worker (default {DEFAULTS.max_connections})")
     parser.add_argument("--engine-threads", type=int, default=DEFAULTS.engine_threads,
@@ -78,6 +81,7 @@ def options_from(args) -> "ServerOptions":  # noqa: F821
         bind_host=args.host, allowed_origins=tuple(args.allow_origin), allowed_hosts=tuple(args.allow_host),
         hold_seconds=args.hold_seconds, max_sessions=args.max_sessions,
         max_sessions_per_client=args.max_sessions_per_client, hello_seconds=args.hello_seconds,
+        head_seconds=args.head_seconds,
         max_connections=args.max_connections, engine_threads=args.engine_threads, stats_token=args.stats_token,
         workers=args.workers)
 
@@ -121,7 +125,7 @@ def _check_serve_arguments(args) -> str | None:
     for name in ("workers", "max_sessions", "max_sessions_per_client", "max_connections", "engine_threads"):
         if getattr(args, name) < 1:
             return f"--{name.replace('_', '-')} must be 1 or more"
-    for name in ("hold_seconds", "hello_seconds"):
+    for name in ("hold_seconds", "hello_seconds", "head_seconds"):
         if not getattr(args, name) > 0:
             return f"--{name.replace('_', '-')} must be more than 0"
     return None

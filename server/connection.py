@@ -43,6 +43,7 @@ from .sessions import LiveSession, Refused, SessionRegistry
 from .transport import Transport
 
 LOG = logging.getLogger("playground")
+LONG_LINK_CHARS = 2048  # real share links are well under 1 KB; longer ones take a heavy turn to read
 
 
 @dataclass
@@ -116,9 +117,11 @@ class Connection:
                 for command in commands:
                     transport.error("send hello first", command.type)
                 continue
-            slice_seconds = self.services.scheduler.slice_seconds()
-            frame = await self.services.scheduler.run(
-                self.account, partial(self._turn, commands, loop.time(), slice_seconds))
+            scheduler = self.services.scheduler
+            asked_at = loop.time()
+            frame = await scheduler.run(self.account, partial(self._turn, commands, asked_at,
+                                                              scheduler.slice_seconds()))
+            self.pacer.space(asked_at + scheduler.spacing(self.account))
             await transport.flush()
             if frame is not None:
                 await transport.send_frame(frame)
@@ -140,7 +143,8 @@ class Connection:
                 transport.close_after_outbox(CLOSE_TRY_AGAIN_LATER, "no session available")
                 return
             try:
-                session, parsed = await self.services.scheduler.run(self.account, partial(build_session, command.hash))
+                session, parsed = await self.services.scheduler.run(
+                    self.account, partial(build_session, command.hash), heavy=len(command.hash) > LONG_LINK_CHARS)
             except BaseException:
                 registry.withdraw(client)
                 raise

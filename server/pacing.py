@@ -49,6 +49,10 @@ class Pacer:
         self.turn_ends = time.perf_counter() + slice_seconds
         self.trained_this_turn = False
 
+    def space(self, not_before: float) -> None:
+        """The scheduler's spacing for a session costlier than its share."""
+        self.next_frame_at = max(self.next_frame_at, not_before)
+
     def owe_frame(self, speed: str) -> None:
         """A playing session's frame: `speed` more epochs owed ("max": the budget decides)."""
         if speed != "max":

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import protocol
-from .limits import ABUSE_REASON, CLOSE_POLICY, AbuseCounter
+from .limits import ABUSE_REASON, CLOSE_POLICY, AbuseCounter, MessageRate
 
 
 class Transport:
@@ -27,6 +27,7 @@ class Transport:
         self.closed = False
         self.closing: tuple[int, str] | None = None  # close with (code, reason) once the outbox is sent
         self.abuse = AbuseCounter()
+        self.rate = MessageRate()
 
     @property
     def client(self) -> str:
@@ -46,6 +47,9 @@ class Transport:
         """Read messages until the socket closes; valid commands go to `deliver`."""
         try:
             while not self.closed and self.closing is None:
+                delay = self.rate.delay()
+                if delay > 0:
+                    await asyncio.sleep(delay)
                 message = await self.websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     break

@@ -27,6 +27,7 @@ class ServerProcess:
         self.port = port or free_port()
         self.extra = extra
         self.process: subprocess.Popen | None = None
+        self.last_output = ""  # what the server printed, once it was stopped
 
     @property
     def url(self) -> str:
@@ -58,4 +59,6 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.last_output = self.process.stdout.read().decode(errors="replace")
         self.process = None
