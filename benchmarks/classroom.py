@@ -126,6 +126,8 @@ async def flooding_student(url: str, index: int, seconds: float) -> None:
                 for _ in range(250):
                     await socket_.send(step)
                 await asyncio.sleep(1 / 60)
+        except websockets.ConnectionClosed as closed:  # a server that punishes valid commands
+            print(f"the flooding tab was closed: {closed}", file=sys.stderr)
         finally:
             reader.cancel()
 

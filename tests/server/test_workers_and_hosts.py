@@ -16,13 +16,19 @@ from websockets.sync.client import connect
 from .support import Client, running_server
 
 
-def stats_of_each_worker(base: str, tries: int = 40) -> dict[int, dict]:
-    """/stats of every worker (each new connection lands on one of them)."""
+def stats_of_each_worker(base: str, workers: int = 2, timeout: float = 30) -> dict[int, dict]:
+    """/stats of every worker (each new connection lands on one of them; a
+    worker that is still starting answers a little later)."""
     seen: dict[int, dict] = {}
-    for _ in range(tries):
+    deadline = time.monotonic() + timeout
+    for tries in range(10**6):
         with urllib.request.urlopen(base + "/stats", timeout=5) as response:
             figures = json.loads(response.read())
         seen[figures["pid"]] = figures
+        if (len(seen) >= workers and tries >= 20) or time.monotonic() > deadline:
+            return seen
+        if len(seen) < workers:
+            time.sleep(0.05)
     return seen
 
 
