@@ -121,14 +121,12 @@ def test_a_burst_of_a_thousand_valid_settings_changes_is_merged_not_punished(cli
     for i in range(1000):
         client.send(type="set", settings={"learningRate": [0.001, 0.003, 0.01, 0.03, 0.1][i % 5],
                                           "noise": i % 50})
+    # the later values won: the last change of the burst is what the session has
+    header, _ = client.frame(timeout=30, where=lambda h: "learningRate=0.1&" in h.get("settings", {}).get("hash", "")
+                             and "noise=49&" in h["settings"]["hash"])
     client.send(type="step")
     header, _ = client.frame(timeout=30, where=lambda h: h["epoch"] == 1)
-    values = client.frame(where=lambda h: True)[0] if "settings" not in header else header
-    assert not client.errors, client.errors[:3]
-    client.send(type="focus", node=None)
-    latest, _ = client.frame()
-    assert latest["epoch"] == 1  # still connected and answering
-    assert values is not None
+    assert not client.errors, client.errors[:3]  # still connected, nothing called malformed
 
 
 def test_a_burst_of_many_different_commands_is_throttled_with_a_notice(client):
