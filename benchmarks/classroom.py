@@ -4,9 +4,16 @@ Starts `playground serve` on a loopback port, opens N websocket clients that
 each load the default network and press play, and measures for each client
 the frames per second it receives and how long a control change (the
 learning rate) takes to show in a frame; for the server, its memory per
-session and the event loop's lag. Prints a Markdown row.
+session and the event loop's lag. Prints one JSON line.
+
+Besides the ordinary tabs it can add the tabs that spoil a class: `--heavy K`
+tabs training the largest network (8×16, batch 1, 99 % of the 1,200
+regression points = 1,188 training points) at "Fastest", and `--flood F`
+tabs sending 250 `step` commands per frame. The figures are the ordinary
+tabs' only. The load clients run on the same machine as the server.
 
     python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1] [--link HASH]
+    python benchmarks/classroom.py --clients 1 --heavy 4 --flood 1 --seconds 20
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.protocol import decode_frame  # noqa: E402
+from server.frames import decode_frame  # noqa: E402
 
 
 def free_port() -> int:
@@ -85,16 +92,66 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
         results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
 
 
-async def classroom(url: str, stats_url: str, link: str, clients: int, seconds: float, speed: str) -> list:
+HEAVY_LINK = "problem=regression&networkShape=16,16,16,16,16,16,16,16&batchSize=1&percTrainData=99"
+
+
+async def heavy_student(url: str, index: int, seconds: float) -> None:
+    """A tab with the largest network at "Fastest" that reads every frame."""
+    async with websockets.connect(url, max_size=2**24) as socket_:
+        await socket_.send(json.dumps({"type": "hello", "hash": f"{HEAVY_LINK}&seed=0.9{index:04d}"}))
+        await socket_.send(json.dumps({"type": "speed", "value": "max"}))
+        await socket_.send(json.dumps({"type": "play"}))
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds + 1:
+            try:
+                await asyncio.wait_for(socket_.recv(), timeout=1)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def flooding_student(url: str, index: int, seconds: float) -> None:
+    """A tab with the default network sending 250 `step` commands per frame."""
+    async with websockets.connect(url, max_size=2**24) as socket_:
+        await socket_.send(json.dumps({"type": "hello", "hash": f"seed=0.8{index:04d}"}))
+        step = json.dumps({"type": "step"})
+
+        async def drain() -> None:
+            while True:
+                await socket_.recv()
+
+        reader = asyncio.create_task(drain())
+        started = time.perf_counter()
+        try:
+            while time.perf_counter() - started < seconds + 1:
+                for _ in range(250):
+                    await socket_.send(step)
+                await asyncio.sleep(1 / 60)
+        except websockets.ConnectionClosed as closed:  # a server that punishes valid commands
+            print(f"the flooding tab was closed: {closed}", file=sys.stderr)
+        finally:
+            reader.cancel()
+
+
+async def classroom(url: str, stats_url: str, link: str, clients: int, seconds: float, speed: str,
+                    heavy: int = 0, flood: int = 0) -> list:
     """Run the students; the loop-lag window starts once all have joined (2 s in)."""
     results: list = []
 
     async def start_lag_window() -> None:
         await asyncio.sleep(2.0)
-        await asyncio.to_thread(get_json, stats_url + "?reset=true")
+        await asyncio.to_thread(post, stats_url + "/reset")
 
-    await asyncio.gather(start_lag_window(), *(student(url, link, i, seconds, speed, results) for i in range(clients)))
+    spoilers = [heavy_student(url, i, seconds) for i in range(heavy)]
+    spoilers += [flooding_student(url, i, seconds) for i in range(flood)]
+    await asyncio.gather(start_lag_window(), *spoilers,
+                         *(student(url, link, i, seconds, speed, results) for i in range(clients)))
     return results
+
+
+def post(url: str) -> dict:
+    request = urllib.request.Request(url, method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
 
 
 def main() -> int:
@@ -104,11 +161,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--speed", default="1", help="epochs per frame, or max")
     parser.add_argument("--link", default="", help="the share-link hash every tab opens (a seed is added)")
+    parser.add_argument("--heavy", type=int, default=0, help="tabs with the largest network at Fastest")
+    parser.add_argument("--flood", type=int, default=0, help="tabs sending 250 step commands per frame")
+    parser.add_argument("--engine-threads", type=int, default=None, help="the server's engine threads")
     args = parser.parse_args()
 
     port = free_port()
+    extra = [] if args.engine_threads is None else ["--engine-threads", str(args.engine_threads)]
     server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
-                               str(args.workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               str(args.workers), "--max-sessions-per-client", "500", *extra],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -119,7 +181,7 @@ def main() -> int:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
         results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
-                                        args.seconds, args.speed))
+                                        args.seconds, args.speed, args.heavy, args.flood))
         busy_kib = rss_kib(server.pid)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
@@ -130,13 +192,14 @@ def main() -> int:
     latencies = sorted(x for r in results for x in r["latencies"])
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     row = {
-        "clients": args.clients, "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
+        "clients": args.clients, "heavy": args.heavy, "flood": args.flood, "engine_threads": args.engine_threads,
+        "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
         "link": args.link,
         "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
-        "memory_per_session_kib": round((busy_kib - idle_kib) / args.clients),
+        "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
         "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }
     print(json.dumps(row))

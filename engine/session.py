@@ -15,15 +15,15 @@ network.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from . import data_source
 from . import settings as table
 from .datasets import Data, thumbnail_points
-from .features import FEATURES, active_features, feature_matrix
+from .features import active_features, feature_matrix
 from .grid import GridPicture
 from .history import LossHistory
 from .initializers import INITIALIZERS
@@ -31,6 +31,14 @@ from .network import Network
 from .rng import SeededStream
 from .settings import Effect
 from .training import Divergence, Trainer, TrainingConfig
+
+
+MAX_EDIT_VALUE = 1e6  # a weight or bias typed in by hand, in size
+
+
+class EditError(ValueError):
+    """A weight or bias edit that names no parameter or an unusable value;
+    the text says why in plain words."""
 
 
 @dataclass
@@ -192,27 +200,60 @@ class Session:
         self.trainer.set_data(*self._features())
         return True
 
-    def step(self, epochs: int = 1) -> int:
-        """Train up to `epochs` epochs; return how many ran. Stops early when the
-        divergence guard fires (then `divergence` says why)."""
+    def step(self, epochs: int = 1, max_examples: int | None = None) -> int:
+        """Train up to `epochs` epochs; return how many completed. Stops early
+        when the divergence guard fires (then `divergence` says why).
+
+        `max_examples` bounds the work of one call, for a scheduler that
+        shares the engine between sessions: once at least that many training
+        examples were processed in this call, training stops at the next
+        boundary this engine can stop at. Here that is the end of an epoch
+        (an epoch is never split), so at least one epoch runs."""
         if self.divergence is not None:
             return 0
+        if max_examples is not None:
+            # Epochs needed to pass `max_examples`, rounded up; at least one.
+            epochs = min(int(epochs), max(1, -(-int(max_examples) // max(1, self.examples_per_epoch))))
         result = self.trainer.run(epochs)
         self.history.extend(result.points)
         self.epoch = self.trainer.epoch
         self.divergence = result.divergence
         return len(result.points)
 
+    @property
+    def examples_per_epoch(self) -> int:
+        """Training examples one epoch visits (the training set's size)."""
+        return int(self.data.train.shape[0])
+
     def clear_divergence(self) -> None:
         self.divergence = None
 
     def edit_weight(self, layer: int, source: int, dest: int, value: float) -> None:
-        """Set W[layer] (1-based non-input layer) from `source` to `dest`."""
-        weights = self.network.weights[layer - 1]
-        weights[source, dest] = float(value)
+        """Set W[layer] (1-based non-input layer) from node `source` of layer
+        `layer - 1` (active inputs only) to node `dest` of `layer`. Raises
+        `EditError` (nothing changed) naming what does not exist or is out of range."""
+        sizes = self.network.layer_sizes
+        self._check_layer(layer)
+        if not (0 <= source < sizes[layer - 1] and 0 <= dest < sizes[layer]):
+            raise EditError(f"there is no link from node {source} of layer {layer - 1} to node {dest} of "
+                            f"layer {layer}; layer {layer - 1} has {_nodes(sizes[layer - 1])} and layer {layer} "
+                            f"has {_nodes(sizes[layer])}")
+        self.network.weights[layer - 1][source, dest] = _edit_value(value, "weight")
 
     def edit_bias(self, layer: int, node: int, value: float) -> None:
-        self.network.biases[layer - 1][node] = float(value)
+        """Set the bias of node `node` of `layer` (1-based non-input layer;
+        the last is the output node). Raises `EditError` like `edit_weight`."""
+        sizes = self.network.layer_sizes
+        self._check_layer(layer)
+        if not 0 <= node < sizes[layer]:
+            raise EditError(f"layer {layer} has {_nodes(sizes[layer])}; node {node} does not exist")
+        self.network.biases[layer - 1][node] = _edit_value(value, "bias")
+
+    def _check_layer(self, layer: int) -> None:
+        last = len(self.network.layer_sizes) - 1
+        if not 1 <= layer <= last:
+            raise EditError(f"layer {layer} does not exist; the network has layers 1–{last} "
+                            f"(layer {last} is the output)")
 
     # --- what the page shows ---------------------------------------------
 
@@ -222,21 +263,6 @@ class Session:
     def picture(self) -> GridPicture:
         """The grids of the current network (one vectorised pass)."""
         return GridPicture.of(self.network, self.active)
-
-    def layout(self) -> dict:
-        """Features (all seven, with labels and whether active) and layer sizes."""
-        features = [{"name": name, "label": FEATURES[name][0], "active": name in self.active,
-                     "hidden": name in self.hidden_inputs}
-                    for name in FEATURES]
-        return {"features": features, "layers": list(self.network.layer_sizes),
-                "problem": self.settings["problem"]}
-
-    def data_points(self) -> dict:
-        """The points as lists of [x1, x2, label], the dataset thumbnails and
-        where the points come from (`data_source` describe())."""
-        return {"train": self.data.train.tolist(), "test": self.data.test.tolist(),
-                "thumbnails": dataset_thumbnails(self.settings["problem"]),
-                "source": self.source.describe(self.settings)}
 
     # --- the data source (generated or stored) -----------------------------
 
@@ -258,10 +284,12 @@ def _dropout_seed(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 
-@lru_cache(maxsize=None)
-def dataset_thumbnails(problem: str) -> dict[str, list]:
-    """200 noise-free points per dataset of `problem`, as the original's
-    thumbnails show them; always the same (from a fixed stream)."""
-    names = table.CLASSIFICATION_DATASETS if problem == "classification" else table.REGRESSION_DATASETS
-    points = thumbnail_points(problem, SeededStream("thumbnails"), names)
-    return {name: array.tolist() for name, array in points.items()}
+def _nodes(count: int) -> str:
+    return "no nodes" if count == 0 else ("node 0" if count == 1 else f"nodes 0–{count - 1}")
+
+
+def _edit_value(value: float, what: str) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and abs(value) <= MAX_EDIT_VALUE):
+        raise EditError(f"a {what} must be a number between −1,000,000 and 1,000,000; {value:g} is not")
+    return value

@@ -1,27 +1,35 @@
 """The application factory: page, static files, websocket, and the lifespan
-that owns the session registry, the engine's worker threads and the reaper
-that frees sessions whose tab is gone."""
+that owns the session registry, the fair scheduler with its engine threads
+and the reaper that frees sessions whose tab is gone. Every request passes
+the host check (`hosts.py`) first."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import hmac
+import ipaddress
 import logging
 import os
 import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from urllib.parse import urlsplit
+from dataclasses import replace
 
 from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import datasets_api, pages
+from . import datasets_api, logs, pages
+from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
-from .connection import Connection
+from .connection import Connection, Services
+from .hosts import HostGuard, HostPolicy
+from .httpguard import GuardedH11Protocol
+from .options import ServerOptions
+from .scheduler import FairScheduler
 from .sessions import SessionRegistry
 from .store import Store, open_store
 
@@ -33,40 +41,49 @@ REAP_EVERY_SECONDS = 5.0
 GIL_SWITCH_SECONDS = 0.0005
 
 
-def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 60.0,
-               max_sessions: int = 200, engine_threads: int = 1, store: Store | str | None = None) -> FastAPI:
-    """The playground app. `allowed_origins` (e.g. ["https://example.org"]) are
-    accepted for the websocket besides the page's own origin. `store`: a Store,
-    or the path of its SQLite file (None: the default file in the user's data
-    directory, ":memory:" for one that keeps nothing)."""
+def create_app(options: ServerOptions | None = None, store: Store | None = None, **overrides) -> FastAPI:
+    """The playground app with `options` (see `ServerOptions`; keyword
+    `overrides` replace single options, e.g. `create_app(max_sessions=5)`).
+    `store`: a Store to use instead of opening `options.store` (the SQLite file;
+    "" = the default file in the user's data directory)."""
+    options = replace(options or ServerOptions(), **overrides)
+    GuardedH11Protocol.configure(options.head_seconds, options.max_connections)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # The engine thread is CPU-bound and the event loop does many short I/O
+        # The engine threads are CPU-bound and the event loop does many short I/O
         # calls, each of which gives the GIL away; with the default 5 ms switch
         # interval the loop then waits up to 5 ms to get it back for every send.
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        logs.install()
         # Everything loaded so far lives as long as the server: keep it out of
         # the collector's full passes, which otherwise stall the loop now and then.
         gc.freeze()
-        app.state.registry = SessionRegistry(hold_seconds=hold_seconds, max_sessions=max_sessions)
-        app.state.store = store if isinstance(store, Store) else open_store(store)
+        if options.shared_dir:
+            ledger = SharedLedger(options.shared_dir, options.max_sessions, options.max_sessions_per_client)
+        else:
+            ledger = LocalLedger(options.max_sessions, options.max_sessions_per_client)
+        registry = SessionRegistry(hold_seconds=options.hold_seconds, ledger=ledger)
+        scheduler = FairScheduler(options.engine_threads)
+        app.state.store = store if store is not None else open_store(options.store or None)
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
-        app.state.executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
+        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets)
+        app.state.registry = registry
         app.state.lag = LoopLag()
-        tasks = [asyncio.create_task(_reap_forever(app.state.registry)), asyncio.create_task(app.state.lag.watch())]
+        tasks = [asyncio.create_task(_reap_forever(registry)), asyncio.create_task(app.state.lag.watch())]
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
-            app.state.executor.shutdown(wait=False, cancel_futures=True)
-            if not isinstance(store, Store):
+            scheduler.shutdown()
+            if store is None:
                 app.state.store.close()
 
     app = FastAPI(title="Neural Playground", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.allowed_origins = set(allowed_origins or [])
+    policy = HostPolicy(options.bind_host, options.allowed_hosts, options.allowed_origins)
+    app.state.hosts = policy
     app.include_router(pages.router)
     app.include_router(datasets_api.router)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
@@ -79,41 +96,60 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    def stats_refusal(request: Request) -> JSONResponse | None:
+        """/stats answers localhost, or anyone with the token (`--stats-token`)."""
+        given = request.headers.get("x-stats-token") or request.query_params.get("token") or ""
+        if options.stats_token and hmac.compare_digest(given.encode(), options.stats_token.encode()):
+            return None
+        if _is_loopback(request.client.host if request.client else ""):
+            return None
+        return JSONResponse({"error": "the server's figures are only for its own machine, or with its token "
+                                      "(start it with --stats-token and send X-Stats-Token)"}, status_code=403)
+
     @app.get("/stats")
-    async def stats(reset: bool = False) -> dict:
-        """Figures for the load benchmark: held sessions and the event loop's
-        lag since the last `?reset=true`."""
-        summary = {"sessions": len(app.state.registry), "tasks": len(asyncio.all_tasks()),
-                   "threads": threading.active_count(), "rss_kib": _rss_kib(), **app.state.lag.summary()}
-        if reset:
-            app.state.lag.reset()
-        return summary
+    async def stats(request: Request):
+        """Figures for the load benchmark: held sessions, the scheduler and the
+        event loop's lag since the last POST /stats/reset."""
+        if (refusal := stats_refusal(request)) is not None:
+            return refusal
+        services = app.state.services
+        return {"pid": os.getpid(), "sessions": len(services.registry), "tasks": len(asyncio.all_tasks()),
+                "threads": threading.active_count(), "rss_kib": _rss_kib(),
+                "engine_threads": services.scheduler.threads, "turns_waiting": services.scheduler.waiting(),
+                **app.state.lag.summary()}
+
+    @app.post("/stats/reset")
+    async def stats_reset(request: Request):
+        """Start a new window for the loop-lag figures."""
+        if (refusal := stats_refusal(request)) is not None:
+            return refusal
+        app.state.lag.reset()
+        return {"reset": True}
 
     @app.websocket("/ws")
     async def websocket(socket: WebSocket):
-        if not origin_allowed(socket.headers.get("origin"), socket.headers.get("host"), app.state.allowed_origins):
+        if not policy.origin_allowed(socket.headers.get("origin"), socket.headers.get("host")):
             await socket.close(code=1008, reason="origin not allowed")
             return
         await socket.accept()
-        await Connection(socket, app.state.registry, app.state.executor, datasets=app.state.datasets).run()
+        await Connection(socket, app.state.services).run()
 
+    # Outermost: a request for a host this server does not serve reaches nothing else.
+    app.add_middleware(HostGuard, policy=policy)
     return app
 
 
-def origin_allowed(origin: str | None, host: str | None, allowed: set[str]) -> bool:
-    """Browsers always send Origin; a page of the same host, or one listed,
-    may connect. Clients that send no Origin (scripts, tests) are not pages."""
-    if origin is None:
-        return True
-    if origin in allowed:
-        return True
-    return host is not None and urlsplit(origin).netloc == host
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def create_app_from_env() -> FastAPI:
-    """For `uvicorn --factory` with several workers: settings come from the environment."""
-    origins = [o for o in os.environ.get("PLAYGROUND_ALLOWED_ORIGINS", "").split(",") if o]
-    return create_app(allowed_origins=origins, store=os.environ.get("PLAYGROUND_STORE") or None)
+    """For `uvicorn --factory` with several workers: the options come from the
+    environment (`ServerOptions.to_env`), so every worker honours all of them."""
+    return create_app(ServerOptions.from_env())
 
 
 class LoopLag:

@@ -22,7 +22,7 @@ from datetime import date
 from engine.session import Session
 from engine.share_hash import parse_hash
 
-from .protocol import FrameWriter
+from .frames import FrameWriter
 
 CONFIGS = {
     "a": ("", "2→4→2→1 tanh, 250/250", 2553, 7.5),

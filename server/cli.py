@@ -50,42 +50,95 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    from .options import DEFAULTS
+
+    parser.add_argument("--host", default=DEFAULTS.bind_host, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=1, help="processes, to use more cores (default 1)")
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                         help="another origin whose pages may connect (repeatable)")
-    parser.add_argument("--hold-seconds", type=float, default=60.0,
-                        help="how long a dropped tab's session is kept for it to resume (default 60)")
-    parser.add_argument("--max-sessions", type=int, default=200,
-                        help="sessions held at once; more tabs are asked to try again later (default 200)")
-    parser.add_argument("--store", default=None, metavar="PATH",
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="another host name the server answers to, e.g. behind a proxy (repeatable)")
+    parser.add_argument("--hold-seconds", type=float, default=DEFAULTS.hold_seconds,
+                        help=f"how long a dropped tab's session is kept for it to resume (default {DEFAULTS.hold_seconds:g})")
+    parser.add_argument("--max-sessions", type=int, default=DEFAULTS.max_sessions,
+                        help=f"sessions held at once; more tabs are asked to try again later (default {DEFAULTS.max_sessions})")
+    parser.add_argument("--max-sessions-per-client", type=int, default=DEFAULTS.max_sessions_per_client,
+                        help="sessions one client address may hold at once; raise it when a whole class comes "
+                             f"through one proxy address (default {DEFAULTS.max_sessions_per_client})")
+    parser.add_argument("--hello-seconds", type=float, default=DEFAULTS.hello_seconds,
+                        help=f"a new tab must start its session within this time (default {DEFAULTS.hello_seconds:g})")
+    parser.add_argument("--head-seconds", type=float, default=DEFAULTS.head_seconds,
+                        help="an HTTP request or websocket upgrade must arrive in full within this time "
+                             f"(default {DEFAULTS.head_seconds:g})")
+    parser.add_argument("--max-connections", type=int, default=DEFAULTS.max_connections,
+                        help=f"open connections at once, per worker (default {DEFAULTS.max_connections})")
+    parser.add_argument("--engine-threads", type=int, default=DEFAULTS.engine_threads,
+                        help=f"threads that train sessions, taking turns (default {DEFAULTS.engine_threads})")
+    parser.add_argument("--store", default=DEFAULTS.store or None, metavar="PATH",
                         help="the SQLite file that keeps uploaded and drawn data sets "
                              "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3)")
+    parser.add_argument("--stats-token", default=DEFAULTS.stats_token, metavar="TOKEN",
+                        help="lets /stats answer other machines that send it as X-Stats-Token "
+                             "(without it, /stats answers localhost only)")
+
+
+def options_from(args) -> "ServerOptions":  # noqa: F821
+    """The server options the command line asked for."""
+    from .options import ServerOptions
+
+    return ServerOptions(
+        bind_host=args.host, allowed_origins=tuple(args.allow_origin), allowed_hosts=tuple(args.allow_host),
+        hold_seconds=args.hold_seconds, max_sessions=args.max_sessions,
+        max_sessions_per_client=args.max_sessions_per_client, hello_seconds=args.hello_seconds,
+        head_seconds=args.head_seconds,
+        max_connections=args.max_connections, engine_threads=args.engine_threads, stats_token=args.stats_token,
+        workers=args.workers, store=args.store or "")
 
 
 def serve(args) -> int:
+    import dataclasses
+    import tempfile
+
     import uvicorn
 
     from .app import create_app
+    from .httpguard import GuardedH11Protocol
     from .protocol import MAX_MESSAGE_BYTES
 
+    problem = _check_serve_arguments(args)
+    if problem:
+        print(f"playground serve: {problem}", file=sys.stderr)
+        return 2
+    options = options_from(args)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
           flush=True)
     # Frames are mostly grid bytes: compressing them costs the event loop more
     # CPU time than the bandwidth it saves on a classroom network.
     common = dict(host=args.host, port=args.port, ws_max_size=MAX_MESSAGE_BYTES, ws_per_message_deflate=False,
-                  log_level="warning")
+                  log_level="warning", http=GuardedH11Protocol)
     if args.workers > 1:
-        os.environ["PLAYGROUND_ALLOWED_ORIGINS"] = ",".join(args.allow_origin)
-        if args.store:
-            os.environ["PLAYGROUND_STORE"] = args.store
-        uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
+        # The workers count their sessions together in a shared folder, and
+        # read every option from the environment.
+        with tempfile.TemporaryDirectory(prefix="playground-") as shared:
+            options = dataclasses.replace(options, shared_dir=shared)
+            os.environ.update(options.to_env())
+            uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
     else:
-        uvicorn.run(create_app(allowed_origins=args.allow_origin, hold_seconds=args.hold_seconds,
-                               max_sessions=args.max_sessions, store=args.store), **common)
+        uvicorn.run(create_app(options), **common)
     return 0
+
+
+def _check_serve_arguments(args) -> str | None:
+    """A plain-words problem with the serve options, or None."""
+    for name in ("workers", "max_sessions", "max_sessions_per_client", "max_connections", "engine_threads"):
+        if getattr(args, name) < 1:
+            return f"--{name.replace('_', '-')} must be 1 or more"
+    for name in ("hold_seconds", "hello_seconds", "head_seconds"):
+        if not getattr(args, name) > 0:
+            return f"--{name.replace('_', '-')} must be more than 0"
+    return None
 
 
 def train(link: str, epochs: int, out, err, store: str | None = None, data_file: str | None = None) -> int:

@@ -1,22 +1,19 @@
-"""The wire format: every websocket message, in one place.
+"""The wire format's messages: every JSON the websocket carries, in one place.
 
 Commands (page → server) are JSON text messages, one pydantic model each,
-told apart by `type`. The server sends frames as binary messages (a 4-byte
-little-endian header length, the JSON header, then the grid bytes) and
-notices and errors as JSON text. `docs/protocol.md` describes all of it for
-people; this module is what the code uses.
+told apart by `type`. The server sends notices and errors as JSON text, and
+frames as binary messages whose JSON header is `FrameHeader` here. The binary
+layout of a frame (the header's length, the header, the grid bytes) belongs
+to `server/frames.py`, the frame encoder; this module owns every JSON model,
+that one the byte layout. `docs/protocol.md` describes both for people.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import struct
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from engine.settings import SPEED_CHOICES
 
@@ -126,10 +123,39 @@ def parse_command(text: str) -> BaseModel:
     if kind not in COMMAND_TYPES:
         shown = str(kind)[:40]
         raise BadCommand(f"unknown command type {shown!r}; known: {', '.join(COMMAND_TYPES)}")
+    if "\\ud" in text.lower():  # JSON escapes can spell a lone UTF-16 surrogate; raw text cannot
+        where = _lone_surrogate(raw)
+        if where is not None:
+            raise BadCommand(f"{where or 'message'}: contains a lone UTF-16 surrogate (half of a character), "
+                             f"which cannot be written into a link; send whole characters", kind)
     try:
         return _COMMAND.validate_python(raw)
     except ValidationError as error:
         raise BadCommand(_describe(error), kind) from None
+
+
+def _lone_surrogate(value, where: str = "") -> str | None:
+    """Where in a decoded JSON value a string holds a lone surrogate, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        path = f"{where}.{key}" if where and key != "settings" else ("" if key == "settings" else str(key))
+        if isinstance(key, str) and _lone_surrogate(key) is not None:
+            return path
+        found = _lone_surrogate(item, path)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe(error: ValidationError) -> str:
@@ -153,9 +179,13 @@ class Error(BaseModel):
 
 
 class FeatureInfo(BaseModel):
+    """One of the seven features: `active` when the network uses it, `hidden`
+    when the link hides it (then it is not an input at all)."""
+
     name: str
     label: str
     active: bool
+    hidden: bool = False
 
 
 class Layout(BaseModel):
@@ -219,122 +249,3 @@ class FrameHeader(BaseModel):
     settings: SettingsBlock | None = None
     divergence: DivergenceBlock | None = None
     grids: dict[str, Any]
-
-
-def quantize(values: np.ndarray) -> bytes:
-    """Grid values → one byte each: q stands for (q − 127.5)/127.5, clamped to
-    [−1, 1]. Each sign has its own half (q ≥ 128 ⇔ value ≥ 0, for all values
-    but negatives smaller than 1e-7 in size), so "discretize" gives the same
-    picture from the bytes as from the floats. NaN becomes byte 0."""
-    scaled = np.fmax(values, np.float32(-1.0), dtype=np.float32)  # fmax/fmin also turn NaN into a bound
-    np.fmin(scaled, np.float32(1.0), out=scaled)
-    scaled *= np.float32(127.5)
-    scaled += np.float32(128.0)  # in [0.5, 255.5]; truncation then floors
-    return scaled.astype(np.uint8).tobytes()
-
-
-def finite_or_none(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def encode_frame(header: dict, blobs: dict[str, bytes]) -> bytes:
-    """One binary frame: the header gains `grids` (name → [offset, length] in
-    the payload, or None) and is written as JSON after its 4-byte length."""
-    offsets: dict[str, list[int] | None] = {}
-    payload = bytearray()
-    for name, blob in blobs.items():
-        if blob is None:
-            offsets[name] = None
-            continue
-        offsets[name] = [len(payload), len(blob)]
-        payload += blob
-    header = {**header, "grids": {**header.get("grids", {}), **offsets}}
-    text = FrameHeader.model_validate(header).model_dump_json(exclude_unset=True).encode("utf-8")
-    return struct.pack("<I", len(text)) + text + bytes(payload)
-
-
-def decode_frame(message: bytes) -> tuple[dict, dict[str, bytes]]:
-    """The inverse of `encode_frame` (for tests and tools): header and named grids."""
-    (length,) = struct.unpack_from("<I", message)
-    header = json.loads(message[4 : 4 + length])
-    payload = message[4 + length :]
-    grids = {}
-    for name, span in header["grids"].items():
-        if isinstance(span, list):
-            grids[name] = payload[span[0] : span[0] + span[1]]
-    return header, grids
-
-
-def dequantize(blob: bytes) -> np.ndarray:
-    """Bytes of `quantize` → float32 values (for tests and tools)."""
-    return (np.frombuffer(blob, dtype=np.uint8).astype(np.float32) - 127.5) / 127.5
-
-
-class FrameWriter:
-    """Builds the frames for one page, remembering what that page already has:
-    the layout, data and settings travel only when their version moved, and
-    loss points only once."""
-
-    MAX_POINTS_PER_FRAME = 1000
-
-    def __init__(self):
-        self.forget()
-
-    def forget(self) -> None:
-        """The page has nothing (a new or resumed connection)."""
-        self.layout_version = self.data_version = self.settings_version = None
-        self.history_mark: tuple[int, int] | None = None  # (history generation, last epoch sent)
-
-    def frame(self, session, *, session_id: str, playing: bool, focus: tuple[int, int] | None,
-              share: Callable[[], dict]) -> bytes:
-        """Encode `session` now. `share()` gives {"hash", "notices", "hidden"}
-        for the settings block; it is called only when that block is sent.
-        Returns the binary message."""
-        train_loss, test_loss = session.losses()
-        network = session.network
-        header: dict[str, Any] = {
-            "type": "frame",
-            "session": session_id,
-            "epoch": session.epoch,
-            "playing": playing,
-            "trainLoss": finite_or_none(train_loss),
-            "testLoss": finite_or_none(test_loss),
-            "weights": [w.tolist() for w in network.weights],
-            "biases": [b.tolist() for b in network.biases],
-            "dead": [d.astype(np.uint8).tolist() for d in network.dead_links()],
-            "layoutVersion": session.layout_version,
-            "dataVersion": session.data_version,
-            "settingsVersion": session.settings_version,
-        }
-        history = session.history
-        reset_chart = self.history_mark is None or self.history_mark[0] != history.generation
-        sent_up_to = -1 if reset_chart else self.history_mark[1]
-        points = history.after(sent_up_to, self.MAX_POINTS_PER_FRAME)
-        header["chartReset"] = reset_chart
-        header["lossPoints"] = [[e, finite_or_none(a), finite_or_none(b)] for e, a, b in points]
-        self.history_mark = (history.generation, points[-1][0] if points else sent_up_to)
-        if self.layout_version != session.layout_version:
-            header["layout"] = session.layout()
-            self.layout_version = session.layout_version
-        if self.data_version != session.data_version:
-            header["data"] = session.data_points()
-            self.data_version = session.data_version
-        if self.settings_version != session.settings_version:
-            header["settings"] = {"values": _json_settings(session.settings), **share()}
-            self.settings_version = session.settings_version
-        if session.divergence is not None:
-            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
-        picture = session.picture()
-        focus_blob = None
-        if focus is not None:
-            header["grids"] = {"focusNode": {"layer": focus[0], "index": focus[1]}}
-            focus_blob = quantize(picture.node(*focus))
-        else:
-            header["grids"] = {"focusNode": None}
-        blobs = {"output": quantize(picture.output()), "thumbnails": quantize(picture.thumbnails()),
-                 "focus": focus_blob}
-        return encode_frame(header, blobs)
-
-
-def _json_settings(values: dict) -> dict:
-    return {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}

@@ -2,9 +2,10 @@
 
 A tab whose connection drops can come back within `hold_seconds` and resume
 the very same session (data, weights, epoch). After that the session is
-freed. The registry never holds more than `max_sessions`; when full, the
-oldest detached session goes first, and a new tab is refused only when every
-held session is in use.
+freed. Admission (`admission.py`) bounds the sessions held, in all and per
+client address; when a bound is reached, the oldest detached session that
+counts against it goes first, and a new tab is refused (with the reason)
+only when every such session is in use.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from dataclasses import dataclass, field
 
 from engine.session import Session
 
+from .admission import LocalLedger, Refused
+
 
 @dataclass
 class LiveSession:
     """An engine session plus what the page around it needs: whether it is
-    playing, the speed, the hovered node, and the share-link extras (hide keys
-    and unknown keys kept from the link it was opened with)."""
+    playing, the hovered node, the share-link extras (hide keys and unknown
+    keys kept from the link it was opened with) and the client address it
+    counts against."""
 
     id: str
     session: Session
+    client: str = ""
     hidden: dict[str, bool] = field(default_factory=dict)
     unknown: list[tuple[str, str]] = field(default_factory=list)
     link_notices: list[str] = field(default_factory=list)
@@ -32,23 +37,32 @@ class LiveSession:
     detached_at: float | None = None
 
 
-class RegistryFull(RuntimeError):
-    pass
-
-
 class SessionRegistry:
-    def __init__(self, hold_seconds: float = 60.0, max_sessions: int = 200):
+    """Held sessions by id (event loop only)."""
+
+    def __init__(self, hold_seconds: float = 60.0, max_sessions: int = 200, ledger: LocalLedger | None = None):
         self.hold_seconds = hold_seconds
-        self.max_sessions = max_sessions
+        self.ledger = ledger or LocalLedger(max_sessions, max_sessions)
         self._held: dict[str, LiveSession] = {}
 
     def __len__(self) -> int:
         return len(self._held)
 
-    def add(self, session: Session, **extras) -> LiveSession:
-        if len(self._held) >= self.max_sessions and not self._evict_one():
-            raise RegistryFull(f"the server already holds {self.max_sessions} sessions; try again later")
-        live = LiveSession(id=secrets.token_urlsafe(16), session=session, **extras)
+    def admit(self, client: str) -> None:
+        """Count a session about to be built for `client`, evicting detached
+        sessions if a bound requires; raises `Refused` saying why."""
+        while (reason := self.ledger.try_take(client)) is not None:
+            only = client if self.ledger.is_per_client(reason) else None
+            if not self._evict_one(only):
+                raise Refused(reason)
+
+    def withdraw(self, client: str) -> None:
+        """Undo `admit` (the session could not be built)."""
+        self.ledger.give_back(client)
+
+    def add(self, session: Session, client: str = "", **extras) -> LiveSession:
+        """Hold `session` (admitted before with `admit(client)`)."""
+        live = LiveSession(id=secrets.token_urlsafe(16), session=session, client=client, **extras)
         self._held[live.id] = live
         return live
 
@@ -68,16 +82,24 @@ class SessionRegistry:
 
     def reap(self, now: float) -> int:
         """Free sessions detached longer than the hold time; return how many."""
-        expired = [key for key, live in self._held.items()
+        expired = [live for live in self._held.values()
                    if not live.attached and now - live.detached_at >= self.hold_seconds]
-        for key in expired:
-            del self._held[key]
+        for live in expired:
+            self._free(live)
         return len(expired)
 
-    def _evict_one(self) -> bool:
-        detached = [live for live in self._held.values() if not live.attached]
+    def _free(self, live: LiveSession) -> None:
+        del self._held[live.id]
+        self.ledger.give_back(live.client)
+
+    def _evict_one(self, client: str | None) -> bool:
+        """Free the oldest detached session (of `client`, if given)."""
+        detached = [live for live in self._held.values()
+                    if not live.attached and (client is None or live.client == client)]
         if not detached:
             return False
-        oldest = min(detached, key=lambda live: live.detached_at)
-        del self._held[oldest.id]
+        self._free(min(detached, key=lambda live: live.detached_at))
         return True
+
+
+__all__ = ["LiveSession", "Refused", "SessionRegistry"]

@@ -30,6 +30,7 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
         # The default store lives in the user's data directory: keep each test server's in its own.
         self.data_home = tempfile.mkdtemp(prefix="playground-data-")
+        self.last_output = ""  # what the server printed, once it was stopped
 
     @property
     def url(self) -> str:
@@ -61,4 +62,6 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.last_output = self.process.stdout.read().decode(errors="replace")
         self.process = None

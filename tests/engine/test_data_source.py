@@ -49,7 +49,7 @@ def test_the_seed_still_decides_the_weights(shelf):
 def test_the_problem_follows_a_stored_data_set(shelf):
     session = Session({"data": "reg", "seed": "0.5", "loss": "crossEntropy"}, datasets=shelf.get)
     assert session.settings["problem"] == "regression" and session.settings["loss"] == "squared"
-    assert session.data.train[:, 2].min() >= -1 and session.layout()["problem"] == "regression"
+    assert session.data.train[:, 2].min() >= -1
 
 
 def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
@@ -109,10 +109,12 @@ def test_the_ratio_splits_stored_data_again(shelf):
 
 
 def test_the_frame_data_says_where_the_points_come_from(shelf):
-    stored = Session({"data": "mine", "seed": "0.5"}, datasets=shelf.get).data_points()["source"]
+    session = Session({"data": "mine", "seed": "0.5"}, datasets=shelf.get)
+    stored = session.source.describe(session.settings)
     assert stored["kind"] == "stored" and stored["id"] == "mine" and stored["points"] == 40
     assert stored["classes"] == ["x", "y"] and stored["columns"] == ["a", "b", "label"]
-    assert Session({"seed": "0.5"}).data_points()["source"] == {"kind": "generated", "dataset": "circle"}
+    generated = Session({"seed": "0.5"})
+    assert generated.source.describe(generated.settings) == {"kind": "generated", "dataset": "circle"}
 
 
 @pytest.mark.parametrize("name", ["moons", "checkerboard"])
@@ -123,4 +125,4 @@ def test_two_moons_and_the_checkerboard_are_seeded_two_class_data(name):
     assert np.array_equal(points, DATASETS[name](500, 0.0, SeededStream("m")))
     session = Session({"dataset": name, "seed": "0.5"})
     session.step(2)
-    assert session.epoch == 2 and session.data_points()["thumbnails"][name]
+    assert session.epoch == 2 and len(session.data.train) == 250

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.session import Session
+from engine.session import EditError, Session
 from engine.settings import SETTINGS, Effect, Kind, SettingError
 
 
@@ -171,6 +171,23 @@ def test_edits_change_one_parameter():
     assert session.network.biases[2][0] == -1.0
     train_loss, _ = session.losses()
     assert train_loss != trained_session().losses()[0]
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda s: s.edit_weight(4, 0, 0, 1.0), "layer 4 does not exist; the network has layers 1–3"),
+    (lambda s: s.edit_weight(0, 0, 0, 1.0), "layer 0 does not exist"),
+    (lambda s: s.edit_weight(2, 4, 0, 1.0), "no link from node 4 of layer 1 to node 0 of layer 2"),
+    (lambda s: s.edit_weight(1, 0, -1, 1.0), "no link from node 0 of layer 0 to node -1"),
+    (lambda s: s.edit_bias(3, 1, 1.0), "layer 3 has node 0; node 1 does not exist"),
+    (lambda s: s.edit_bias(1, 0, float("nan")), "between −1,000,000 and 1,000,000"),
+    (lambda s: s.edit_weight(1, 0, 0, -1e9), "between −1,000,000 and 1,000,000"),
+])
+def test_edits_check_their_own_indices_and_values(edit, says):
+    session = trained_session()
+    before = session.network.params.copy()
+    with pytest.raises(EditError, match=says):
+        edit(session)
+    assert np.array_equal(session.network.params, before)
 
 
 def test_link_without_seed_gets_a_fresh_one():

@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 
 from websockets.sync.client import connect
 
-from server.protocol import decode_frame
+from server.frames import decode_frame
 from tests.live_server import ROOT, ServerProcess, free_port  # noqa: F401  (used by the tests too)
 
 

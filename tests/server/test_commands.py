@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from server.protocol import dequantize
+from server.frames import dequantize
 
 DEFAULT_LINK = "seed=0.12345"
 

@@ -53,8 +53,15 @@ def test_random_commands_leave_the_session_answering(server_url, seed):
     client.send(type="set", settings={"networkShape": [3], "activation": "tanh", "learningRate": 0.03,
                                       "problem": "classification"})
     client.send(type="step")
-    header, _ = client.frame(timeout=60, where=lambda h: h["epoch"] == 1 and h["layoutVersion"] > 1
-                             and h.get("layout", {}).get("layers", [None])[1:2] == [3])
+    # The layout travels only when it changes, so it may come a frame before the step's.
+    layers: list = []
+
+    def settled(h: dict) -> bool:
+        if "layout" in h:
+            layers[:] = h["layout"]["layers"]
+        return h["epoch"] == 1 and h["layoutVersion"] > 1 and layers[1:2] == [3]
+
+    header, _ = client.frame(timeout=60, where=settled)
     assert header["playing"] is False
     assert all(error["message"] for error in client.errors)
     # every refusal was the input's fault, never a failure of ours

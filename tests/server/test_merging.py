@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.connection import merge_settings
+from server.inbox import merge_settings
 from server.protocol import parse_command
 
 

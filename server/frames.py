@@ -1,0 +1,179 @@
+"""The frame encoder: what one frame of a session looks like on the wire.
+
+A frame is one binary websocket message: a 4-byte little-endian length `N`,
+then `N` bytes of UTF-8 JSON (the header, the model `protocol.FrameHeader`),
+then the payload bytes the header's `grids` point at. This module owns that
+byte layout and reads the engine's objects (`Session`, its `Network`, `Data`
+and `GridPicture`) to fill it; the engine itself never builds wire dicts.
+`protocol.py` owns the JSON models; `docs/protocol.md` describes both.
+
+Grids: `output` (100×100 bytes), `thumbnails` (one 10×10 block per drawn
+node: the 7 features, then the hidden nodes layer by layer) and `focus`
+(100×100, or null), one byte a value (see `quantize`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from engine.datasets import thumbnail_points
+from engine.features import FEATURES
+from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from engine.rng import SeededStream
+from engine.session import Session
+
+from .protocol import FrameHeader
+
+
+def quantize(values: np.ndarray) -> bytes:
+    """Grid values → one byte each: q stands for (q − 127.5)/127.5, clamped to
+    [−1, 1]. Each sign has its own half (q ≥ 128 ⇔ value ≥ 0, for all values
+    but negatives smaller than 1e-7 in size), so "discretize" gives the same
+    picture from the bytes as from the floats. NaN becomes byte 0."""
+    scaled = np.fmax(values, np.float32(-1.0), dtype=np.float32)  # fmax/fmin also turn NaN into a bound
+    np.fmin(scaled, np.float32(1.0), out=scaled)
+    scaled *= np.float32(127.5)
+    scaled += np.float32(128.0)  # in [0.5, 255.5]; truncation then floors
+    return scaled.astype(np.uint8).tobytes()
+
+
+def finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def encode_frame(header: dict, blobs: dict[str, bytes]) -> bytes:
+    """One binary frame: the header gains `grids` (name → [offset, length] in
+    the payload, or None) and is written as JSON after its 4-byte length."""
+    offsets: dict[str, list[int] | None] = {}
+    payload = bytearray()
+    for name, blob in blobs.items():
+        if blob is None:
+            offsets[name] = None
+            continue
+        offsets[name] = [len(payload), len(blob)]
+        payload += blob
+    header = {**header, "grids": {**header.get("grids", {}), **offsets}}
+    text = FrameHeader.model_validate(header).model_dump_json(exclude_unset=True).encode("utf-8")
+    return struct.pack("<I", len(text)) + text + bytes(payload)
+
+
+def decode_frame(message: bytes) -> tuple[dict, dict[str, bytes]]:
+    """The inverse of `encode_frame` (for tests and tools): header and named grids."""
+    (length,) = struct.unpack_from("<I", message)
+    header = json.loads(message[4 : 4 + length])
+    payload = message[4 + length :]
+    grids = {}
+    for name, span in header["grids"].items():
+        if isinstance(span, list):
+            grids[name] = payload[span[0] : span[0] + span[1]]
+    return header, grids
+
+
+def dequantize(blob: bytes) -> np.ndarray:
+    """Bytes of `quantize` → float32 values (for tests and tools)."""
+    return (np.frombuffer(blob, dtype=np.uint8).astype(np.float32) - 127.5) / 127.5
+
+
+class FrameWriter:
+    """Builds the frames for one page, remembering what that page already has:
+    the layout, data and settings travel only when their version moved, and
+    loss points only once."""
+
+    MAX_POINTS_PER_FRAME = 1000
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self) -> None:
+        """The page has nothing (a new or resumed connection)."""
+        self.layout_version = self.data_version = self.settings_version = None
+        self.history_mark: tuple[int, int] | None = None  # (history generation, last epoch sent)
+
+    def frame(self, session: Session, *, session_id: str, playing: bool, focus: tuple[int, int] | None,
+              share: Callable[[], dict]) -> bytes:
+        """Encode `session` now. `share()` gives {"hash", "notices", "hidden"}
+        for the settings block; it is called only when that block is sent.
+        Returns the binary message."""
+        train_loss, test_loss = session.losses()
+        network = session.network
+        header: dict[str, Any] = {
+            "type": "frame",
+            "session": session_id,
+            "epoch": session.epoch,
+            "playing": playing,
+            "trainLoss": finite_or_none(train_loss),
+            "testLoss": finite_or_none(test_loss),
+            "weights": [w.tolist() for w in network.weights],
+            "biases": [b.tolist() for b in network.biases],
+            "dead": [d.astype(np.uint8).tolist() for d in network.dead_links()],
+            "layoutVersion": session.layout_version,
+            "dataVersion": session.data_version,
+            "settingsVersion": session.settings_version,
+        }
+        history = session.history
+        reset_chart = self.history_mark is None or self.history_mark[0] != history.generation
+        sent_up_to = -1 if reset_chart else self.history_mark[1]
+        points = history.after(sent_up_to, self.MAX_POINTS_PER_FRAME)
+        header["chartReset"] = reset_chart
+        header["lossPoints"] = [[e, finite_or_none(a), finite_or_none(b)] for e, a, b in points]
+        self.history_mark = (history.generation, points[-1][0] if points else sent_up_to)
+        if self.layout_version != session.layout_version:
+            header["layout"] = layout(session)
+            self.layout_version = session.layout_version
+        if self.data_version != session.data_version:
+            header["data"] = data_points(session)
+            self.data_version = session.data_version
+        if self.settings_version != session.settings_version:
+            header["settings"] = {"values": _json_settings(session.settings), **share()}
+            self.settings_version = session.settings_version
+        if session.divergence is not None:
+            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
+        picture = session.picture()
+        focus_blob = None
+        if focus is not None:
+            header["grids"] = {"focusNode": {"layer": focus[0], "index": focus[1]}}
+            focus_blob = quantize(picture.node(*focus))
+        else:
+            header["grids"] = {"focusNode": None}
+        blobs = {"output": quantize(picture.output()), "thumbnails": quantize(picture.thumbnails()),
+                 "focus": focus_blob}
+        return encode_frame(header, blobs)
+
+
+def _json_settings(values: dict) -> dict:
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}
+
+
+def layout(session: Session) -> dict:
+    """The `layout` block: all seven features (label, whether the network uses
+    it, whether the link hides it), the layer sizes [k, h1, …, 1] and the problem."""
+    features = [{"name": name, "label": FEATURES[name][0], "active": name in session.active,
+                 "hidden": name in session.hidden_inputs}
+                for name in FEATURES]
+    return {"features": features, "layers": list(session.network.layer_sizes),
+            "problem": session.settings["problem"]}
+
+
+def data_points(session: Session) -> dict:
+    """The `data` block: train and test points as [x1, x2, label], the
+    problem's dataset thumbnails and where the points come from
+    (`engine.data_source` describe())."""
+    return {"train": session.data.train.tolist(), "test": session.data.test.tolist(),
+            "thumbnails": dataset_thumbnails(session.settings["problem"]),
+            "source": session.source.describe(session.settings)}
+
+
+@lru_cache(maxsize=None)
+def dataset_thumbnails(problem: str) -> dict[str, list]:
+    """200 noise-free points per dataset of `problem`, as the original's
+    thumbnails show them; always the same (from a fixed stream)."""
+    names = CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS
+    points = thumbnail_points(problem, SeededStream("thumbnails"), names)
+    return {name: array.tolist() for name, array in points.items()}

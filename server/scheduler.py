@@ -1,0 +1,185 @@
+"""The fair scheduler: every session gets its share of the engine, whatever its network.
+
+Engine work (building a session, applying commands, training, drawing a
+frame) runs on a small pool of engine threads, so the event loop keeps
+serving every tab; with an engine that releases the GIL the pool uses every
+core. Sessions take turns by fair queuing: each session's `Account` records
+the engine seconds it has used, and a free thread always takes the waiting
+turn of the session that has used least (a session that was idle starts
+level with the least-served waiting one, so idling banks no credit). A
+light tab is therefore served next even beside heavy ones, and a heavy
+session's turn is kept short: `slice_seconds()` is its share of the engine
+for one frame, and the turn trains only as many examples as that allows,
+from the session's own measured seconds per example.
+
+Some work cannot be cut: with the NumPy engine a whole epoch, and with any
+engine the grids of a large network. A session whose last turn took longer
+than the longest slice is "heavy", and heavy turns may occupy all threads but
+one, so a light tab always finds a thread within one light turn; heavy
+sessions share the rest, and `spacing()` gives each heavy session fewer
+frames rather than more than its share.
+
+A session is never worked on by two threads at once: an account has at most
+one turn waiting or running (`run` refuses a second), and each connection
+awaits its turn before asking for the next.
+
+State belongs to the event loop; threads only report back through
+`call_soon_threadsafe`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+FRAME_SECONDS = 1 / 60  # the display's pace
+ENGINE_SHARE = 0.75  # of each thread's frame time, the rest is drawing frames and the loop
+MIN_SLICE_SECONDS = 0.002
+MAX_SLICE_SECONDS = 0.012
+DEMAND_WINDOW_SECONDS = 0.5  # a session that had a turn this recently competes for the next frame
+
+
+class Account:
+    """One session's standing with the scheduler."""
+
+    def __init__(self):
+        self.used = 0.0  # engine seconds used (its virtual time)
+        self.busy = False  # a turn is waiting or running
+        self.seconds_per_example: float | None = None  # measured, smoothed
+        self.last_turn = 0.0
+        self.last_cost = 0.0  # engine seconds of its latest turn
+
+    def learn(self, seconds: float, examples: int) -> None:
+        """Fold one training measurement into the seconds per example."""
+        if examples <= 0 or seconds <= 0:
+            return
+        rate = seconds / examples
+        old = self.seconds_per_example
+        self.seconds_per_example = rate if old is None else 0.7 * old + 0.3 * rate
+
+    def examples_for(self, seconds: float) -> int | None:
+        """How many training examples fit in `seconds` (None: not measured yet)."""
+        if self.seconds_per_example is None:
+            return None
+        return max(1, int(seconds / self.seconds_per_example))
+
+
+class FairScheduler:
+    """A pool of `threads` engine threads shared by all sessions in fair turns."""
+
+    def __init__(self, threads: int = 2):
+        self.threads = max(1, threads)
+        self._executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="engine")
+        self._waiting: list = []  # heap of (virtual start, order, account, job, future)
+        self._order = itertools.count()
+        self._running = 0
+        self._running_heavy = 0  # turns running for heavy sessions (see `_heavy`)
+        self._clock = 0.0  # virtual start of the latest turn begun
+        self._recent: dict[Account, float] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def run(self, account: Account, job: Callable[[], Any], heavy: bool | None = None) -> Any:
+        """Run `job()` on an engine thread in `account`'s turn; its result or
+        exception. `heavy` says up front that the job cannot be kept short
+        (None: judge by the session's last turn)."""
+        if account.busy:
+            raise RuntimeError("this session already has a turn waiting or running")
+        self._loop = asyncio.get_running_loop()
+        account.busy = True
+        account.used = max(account.used, self._clock)
+        future = self._loop.create_future()
+        heapq.heappush(self._waiting, (account.used, next(self._order), account, job, future, heavy))
+        self._start_waiting()
+        return await future
+
+    def slice_seconds(self) -> float:
+        """The engine time one session's turn may take now: the pool's frame
+        time shared among the sessions that want turns."""
+        share = self.threads * FRAME_SECONDS * ENGINE_SHARE / self._demand()
+        return min(MAX_SLICE_SECONDS, max(MIN_SLICE_SECONDS, share))
+
+    def _demand(self) -> int:
+        """Sessions that had a turn within the demand window (at least 1)."""
+        now = time.monotonic()
+        if len(self._recent) > 64:
+            self._recent = {a: t for a, t in self._recent.items() if now - t < DEMAND_WINDOW_SECONDS}
+        return max(1, sum(1 for t in self._recent.values() if now - t < DEMAND_WINDOW_SECONDS))
+
+    def spacing(self, account: Account) -> float:
+        """The least time from the start of `account`'s latest turn to its
+        next one: that turn's cost over the session's share of the pool. A
+        session whose frames cost more than its share (a large network, whose
+        grids alone cannot be split) shows fewer frames, instead of taking
+        other sessions' time."""
+        return account.last_cost * self._demand() / self.threads
+
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _start_waiting(self) -> None:
+        held_back = []
+        while self._running < self.threads and self._waiting:
+            entry = heapq.heappop(self._waiting)
+            start, _, account, job, future, heavy = entry
+            if future.cancelled():  # its connection went away while it waited
+                account.busy = False
+                continue
+            heavy = self._heavy(account) if heavy is None else heavy
+            if heavy and self._running_heavy >= self.threads - 1 and self.threads > 1:
+                held_back.append(entry)  # one thread stays free for light turns
+                continue
+            self._running += 1
+            self._running_heavy += heavy
+            self._clock = start
+            account.last_turn = self._recent[account] = time.monotonic()
+            done = self._executor.submit(_timed, job)
+            done.add_done_callback(lambda d, a=account, f=future, h=heavy: self._report(a, f, d, h))
+        for entry in held_back:
+            heapq.heappush(self._waiting, entry)
+
+    @staticmethod
+    def _heavy(account: Account) -> bool:
+        """A session whose turns cannot be kept to a slice (its last one was
+        longer than the longest slice: an epoch or grids that cannot be split)."""
+        return account.last_cost > MAX_SLICE_SECONDS
+
+    def _report(self, account: Account, future: asyncio.Future, done, heavy: bool) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._finished, account, future, done, heavy)
+        except RuntimeError:  # the loop is closed: the server is stopping
+            pass
+
+    def _finished(self, account: Account, future: asyncio.Future, done, heavy: bool) -> None:
+        self._running -= 1
+        self._running_heavy -= heavy
+        account.busy = False
+        if done.cancelled():
+            if not future.done():
+                future.cancel()
+        else:
+            ok, value, seconds = done.result()
+            account.used += seconds
+            account.last_cost = seconds
+            if not future.done():
+                future.set_result(value) if ok else future.set_exception(value)
+        self._start_waiting()
+
+
+def _timed(job: Callable[[], Any]) -> tuple[bool, Any, float]:
+    """Run `job`; (ok, value or exception, the thread's CPU seconds). CPU time,
+    not wall time: time spent waiting for the GIL or for a core is not the
+    session's doing and must not count against it."""
+    started = time.thread_time()
+    try:
+        value, ok = job(), True
+    except BaseException as error:  # handed to the awaiting task
+        value, ok = error, False
+    return ok, value, time.thread_time() - started

@@ -1,0 +1,99 @@
+"""The websocket of one connection: messages in, messages out.
+
+The receiver validates each text message as a command (`protocol.parse_command`)
+and hands it on; malformed ones are answered with an error and counted
+(`limits.AbuseCounter`). Text messages for the page wait in an outbox that
+the connection flushes before each frame, so errors and notices arrive
+before the frame that follows them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from . import protocol
+from .limits import ABUSE_REASON, CLOSE_POLICY, AbuseCounter, MessageRate
+
+
+class Transport:
+    def __init__(self, websocket: WebSocket):
+        self.websocket = websocket
+        self.outbox: deque[str] = deque()
+        self.wake = asyncio.Event()  # something arrived or the socket closed
+        self.closed = False
+        self.closing: tuple[int, str] | None = None  # close with (code, reason) once the outbox is sent
+        self.abuse = AbuseCounter()
+        self.rate = MessageRate()
+
+    @property
+    def client(self) -> str:
+        return self.websocket.client.host if self.websocket.client else ""
+
+    def error(self, message: str, command: str | None = None) -> None:
+        self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
+
+    def notice(self, message: str) -> None:
+        self.outbox.append(protocol.Notice(message=message).model_dump_json())
+
+    def close_after_outbox(self, code: int, reason: str) -> None:
+        self.closing = (code, reason)
+        self.wake.set()
+
+    async def receive_loop(self, deliver: Callable[[object], None]) -> None:
+        """Read messages until the socket closes; valid commands go to `deliver`."""
+        try:
+            while not self.closed and self.closing is None:
+                delay = self.rate.delay()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                message = await self.websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                try:
+                    if text is None:
+                        raise protocol.BadCommand("binary messages are not commands; send JSON text")
+                    command = protocol.parse_command(text)
+                except protocol.BadCommand as error:
+                    self.error(str(error), error.command)
+                    if self.abuse.strike():
+                        self.close_after_outbox(CLOSE_POLICY, ABUSE_REASON)
+                else:
+                    deliver(command)
+                self.wake.set()
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            if self.closing is None:
+                self.closed = True
+            self.wake.set()
+
+    async def flush(self) -> None:
+        while self.outbox and not self.closed:
+            await self.websocket.send_text(self.outbox.popleft())
+
+    async def send_frame(self, frame: bytes) -> None:
+        if not self.closed:
+            await self.websocket.send_bytes(frame)
+
+    async def close(self) -> None:
+        """Send what is waiting, then close with the reason asked for (if any)."""
+        if self.closing is not None and not self.closed:
+            try:
+                await self.flush()
+                await self.websocket.close(*self.closing)
+            except (RuntimeError, ConnectionError, WebSocketDisconnect):
+                pass
+        self.closed = True
+
+    async def wait(self, seconds: float | None) -> None:
+        """Until something arrives, or `seconds` pass (None: no limit)."""
+        self.wake.clear()
+        try:
+            await asyncio.wait_for(self.wake.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass

@@ -1,0 +1,91 @@
+"""The fair scheduler with real engine threads and real sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from engine.session import Session
+from server.scheduler import Account, FairScheduler
+
+
+def busy(seconds: float) -> None:
+    """CPU work (the scheduler charges CPU time)."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_session_never_has_two_turns_at_once():
+    async def main():
+        scheduler = FairScheduler(2)
+        account = Account()
+        inside = []
+        lock = threading.Lock()
+
+        def job():
+            with lock:
+                inside.append(1)
+                assert len(inside) == 1
+            busy(0.01)
+            with lock:
+                inside.pop()
+
+        first = asyncio.ensure_future(scheduler.run(account, job))
+        await asyncio.sleep(0)
+        with pytest.raises(RuntimeError, match="already has a turn"):
+            await scheduler.run(account, job)
+        await first
+        await scheduler.run(account, job)  # the next turn, once the first is done
+        scheduler.shutdown()
+
+    asyncio.run(main())
+
+
+def test_a_light_session_is_served_beside_heavy_ones():
+    async def main():
+        scheduler = FairScheduler(2)
+        heavies = [Account() for _ in range(4)]
+        stop = False
+
+        async def heavy(account):
+            while not stop:
+                await scheduler.run(account, lambda: busy(0.05))
+
+        tasks = [asyncio.create_task(heavy(a)) for a in heavies]
+        await asyncio.sleep(0.3)  # the heavy sessions are known to be heavy now
+        light = Account()
+        waits = []
+        for _ in range(20):
+            asked = time.perf_counter()
+            await scheduler.run(light, lambda: busy(0.001))
+            waits.append(time.perf_counter() - asked)
+            await asyncio.sleep(1 / 60)
+        stop = True
+        await asyncio.gather(*tasks)
+        scheduler.shutdown()
+        return sorted(waits), [a.used for a in heavies]
+
+    waits, used = asyncio.run(main())
+    # one thread is kept for light turns, so the light session never waits for
+    # a 50 ms heavy turn to end (loose: this machine is shared)
+    assert waits[len(waits) // 2] < 0.03, waits
+    assert min(used) > 0  # every heavy session had turns too
+
+
+def test_slices_are_sized_from_the_measured_seconds_per_example():
+    session = Session({"seed": "0.3", "networkShape": (8, 8), "batchSize": 1})
+    account = Account()
+    started = time.perf_counter()
+    assert session.step(1) == 1
+    account.learn(time.perf_counter() - started, session.examples_per_epoch)
+    per_epoch_examples = session.examples_per_epoch
+    two_epochs = account.seconds_per_example * per_epoch_examples * 2
+    assert account.examples_for(two_epochs) == pytest.approx(2 * per_epoch_examples, rel=0.01)
+    # whole epochs with this engine: a bound of 1.5 epochs' examples trains 2
+    assert session.step(100, max_examples=int(1.5 * per_epoch_examples)) == 2
+    assert session.step(100, max_examples=1) == 1
+    assert session.step(3, max_examples=10**9) == 3
