@@ -49,7 +49,7 @@ def test_out_of_range_values_are_clamped_with_a_notice(client):
     header, _ = client.frame(where=lambda h: "layout" in h and h["layoutVersion"] > 1)
     assert header["layout"]["layers"] == [2] + [16] * 8 + [1]
     notices = " ".join(n["message"] for n in client.notices)
-    assert "networkShape" in notices and "batchSize" in notices and "learningRate" in notices
+    assert "hidden layers" in notices and "Batch size" in notices and "Learning rate" in notices
     assert "batchSize=1&" in header["settings"]["hash"]
 
 
@@ -115,5 +115,5 @@ def test_a_number_too_large_for_a_float_is_refused_politely(client):
     client.send_raw('{"type": "set", "settings": {"batchSize": 1' + "0" * 400 + "}}")
     header, _ = client.frame(where=lambda h: "batchSize=10&" in h.get("settings", {}).get("hash", ""))
     assert header["epoch"] == 0
-    assert any("batchSize" in n["message"] for n in client.notices)
+    assert any("Batch size" in n["message"] for n in client.notices)
     assert not [e for e in client.errors if "could not do that" in e["message"]]
