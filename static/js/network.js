@@ -134,6 +134,9 @@ export class NetworkView {
     this.styleBiases(state.biases);
     this.paintThumbnails(state.thumbnails, state.output, state.discretize);
     this.card.refresh((target) => this.valueOf(target));
+    // A focused link or bias keeps telling its current value.
+    const focused = document.activeElement;
+    if (focused && focused.describe && this.root.contains(focused)) focused.describe();
   }
 
   valueOf(target) {
@@ -294,9 +297,11 @@ export class NetworkView {
       : `link-${target.layer}-${target.source}-${target.dest}`;
     const describe = () => {
       const value = this.valueOf(target);
-      element.setAttribute("aria-label", `${name}: ${value === undefined ? "" : value.toPrecision(2)}. Enter edits it.`);
+      const label = `${name}: ${value === undefined ? "" : value.toPrecision(2)}. Enter edits it.`;
+      if (element.getAttribute("aria-label") !== label) element.setAttribute("aria-label", label);
     };
     describe();
+    element.describe = describe;
     element.addEventListener("focus", () => {
       describe();
       if (!this.card.editing) {
