@@ -41,6 +41,7 @@ const THUMB = 10;
 const FAN = 12;
 const NEURON_LABEL_ROOM = 70; // px between layers that "8 neurons" needs
 const NEURON_ROW_ABOVE = 62;
+const MIN_LAYER_STEP = 44; // px between hidden layers at least: nodes and their +/- never overlap
 
 function linkPath(sx, sy, tx, ty) {
   const mx = (sx + tx) / 2;
@@ -94,7 +95,9 @@ export class NetworkView {
     this.biases = [];
     this.thumbs = [];
     this.hovered = null;
-    this.width = root.clientWidth;
+    // The room the column gives (the diagram itself may be wider, see build).
+    this.column = root.parentElement;
+    this.width = this.column.clientWidth;
     this.drawnThumbnails = null;
     this.drawnOutput = null;
     this.drawnDiscretize = null;
@@ -102,12 +105,12 @@ export class NetworkView {
     this.biasValues = null;
     if (window.ResizeObserver) {
       new ResizeObserver(() => {
-        const width = this.root.clientWidth;
+        const width = this.column.clientWidth;
         if (width !== this.width) {
           this.width = width;
           if (this.lastState) this.update(this.lastState);
         }
-      }).observe(root);
+      }).observe(this.column);
     }
   }
 
@@ -159,9 +162,13 @@ export class NetworkView {
     this.drawnOutput = null;
     if (this.hovered) this.setHovered(null);
 
-    const width = Math.max(this.width, 300);
     const hiddenSizes = layout.layers.slice(1, -1);
     const layerCount = hiddenSizes.length;
+    // A narrow screen with many layers: the diagram keeps its room and its
+    // column scrolls sideways on its own (the page does not).
+    const needed = HIDDEN_START + (OUTPUT_GAP + NODE + 12 + OFFSET) +
+      MIN_LAYER_STEP * Math.max(0, layerCount - 1 + 2 * LAYER_PADDING);
+    const width = Math.max(this.width, 300, Math.ceil(needed));
 
     // Input rows: only the features that are not hidden by the link.
     const inputs = [];
@@ -186,6 +193,7 @@ export class NetworkView {
     this.svg.setAttribute("width", String(width));
     this.svg.setAttribute("height", String(height + OFFSET));
     this.root.style.height = `${height + OFFSET}px`;
+    this.root.style.minWidth = width > this.width ? `${width}px` : "";
 
     const group = svgEl("g", { transform: `translate(${OFFSET},${OFFSET})` }, this.svg);
     const linkLayer = svgEl("g", { class: "links", "aria-hidden": "true" }, group);
