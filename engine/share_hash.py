@@ -109,6 +109,22 @@ def implied_hidden(hidden: dict[str, bool]) -> tuple[str, ...]:
     return ()
 
 
+def set_hidden(hidden: dict[str, bool], name: str, hide: bool) -> None:
+    """What a classroom checkbox does to a link's hide keys `hidden`, in place:
+    `<name>_hide` becomes `hide`, and the extras that `implied_hidden` hides
+    keep their look. Showing one of them while a link for the original hides
+    them writes the others' keys (still hidden); hiding a first control here
+    writes `optimizer_hide=false`, so that the link is not taken for one made
+    for the original and our extras stay shown for whoever opens it."""
+    implied = implied_hidden(hidden)
+    if name in implied:
+        for extra in implied:
+            hidden.setdefault(extra, True)
+    hidden[name] = hide
+    if not implied and implied_hidden(hidden):
+        hidden[OUR_HIDE_NAMES[0]] = False
+
+
 # ---------------------------------------------------------------------------
 # JavaScript's number conversions
 

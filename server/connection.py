@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from engine.features import FEATURES, hidden_inputs
 from engine.session import Session
 from engine.settings import HIDE_NAMES, SettingError
-from engine.share_hash import ParsedHash, implied_hidden, parse_hash, write_hash
+from engine.share_hash import ParsedHash, parse_hash, set_hidden, write_hash
 
 from . import protocol
 from .sessions import LiveSession, RegistryFull, SessionRegistry
@@ -269,13 +269,7 @@ class Connection:
             if not hideable(command.name):
                 raise protocol.BadCommand(f"there is no control called {command.name!r} to hide", kind)
             before = dict(live.hidden)
-            implied = implied_hidden(live.hidden)
-            if command.name in implied:
-                # Showing (or hiding) one of the extras a link for the original
-                # hides by implication: the others stay hidden, now in the link.
-                for name in implied:
-                    live.hidden.setdefault(name, True)
-            live.hidden[command.name] = command.hidden
+            set_hidden(live.hidden, command.name, command.hidden)
             if live.hidden != before:
                 session.settings_version += 1
                 session.hide_inputs(hidden_inputs(live.hidden))

@@ -233,12 +233,16 @@ export class Controls {
       const layers = this.shape.length;
       this.numLayers.textContent = String(layers);
       this.layersLabel.textContent = layers === 1 ? "Hidden layer" : "Hidden layers";
+      const focused = document.activeElement; // before a button greys out under it
       this.addLayer.disabled = layers >= this.maxLayers;
       this.removeLayer.disabled = layers <= 0;
       this.addLayer.title = this.addLayer.disabled ? `At most ${this.maxLayers} hidden layers` : "Add a hidden layer";
       this.removeLayer.title = this.removeLayer.disabled ? "There is no hidden layer to remove" : "Remove the last hidden layer";
       this.addLayer.setAttribute("aria-description", this.addLayer.disabled ? this.addLayer.title : "");
       this.removeLayer.setAttribute("aria-description", this.removeLayer.disabled ? this.removeLayer.title : "");
+      // A button that greys out under the focus hands it to its partner.
+      if (focused === this.addLayer && this.addLayer.disabled) this.removeLayer.focus();
+      if (focused === this.removeLayer && this.removeLayer.disabled) this.addLayer.focus();
     }
     for (const box of this.viewBoxes) {
       const checked = Boolean(state.view[box.dataset.setting]);

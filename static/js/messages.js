@@ -25,6 +25,8 @@ export class Messages {
       if (this.fixLearningRate !== null) this.commands.set({ learningRate: this.fixLearningRate });
       this.commands.reset();
       this.hideDivergence();
+      // The banner goes; the focus goes on to the run button, not to the page.
+      document.getElementById("play-pause-button")?.focus();
     });
     document.getElementById("divergence-dismiss").addEventListener("click", () => this.hideDivergence());
   }

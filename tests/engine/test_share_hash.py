@@ -9,7 +9,7 @@ import random
 import pytest
 
 from engine.settings import BY_NAME, OUR_HIDE_NAMES, SETTINGS, Kind, coerce_all, defaults
-from engine.share_hash import ParsedHash, canonical, js_number, js_to_number, parse_hash, write_hash
+from engine.share_hash import ParsedHash, canonical, set_hidden, js_number, js_to_number, parse_hash, write_hash
 
 # The example hashes the original app wrote (spec §6.5), without '#'.
 EXAMPLE_1 = (
@@ -504,6 +504,23 @@ def test_a_classroom_link_for_the_original_hides_our_extras_without_writing_them
     # No hide key that hides anything: nothing is implied.
     assert parse_hash("noise_hide=false").hidden_controls() == []
     assert parse_hash("seed=0.1").hidden_controls() == []
+
+
+def test_a_classroom_checkbox_keeps_the_extras_as_they_look():
+    # Hiding a first control here: the extras stay shown, and the link says so.
+    hidden = {}
+    set_hidden(hidden, "noise", True)
+    assert hidden == {"noise": True, "optimizer": False}
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise"]
+    # Showing one extra that a link for the original hides: the others stay hidden.
+    hidden = {"noise": True}
+    set_hidden(hidden, "loss", False)
+    assert hidden == {"noise": True, "optimizer": True, "loss": False, "init": True, "dropout": True, "speed": True}
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise", "optimizer", "init", "dropout", "speed"]
+    # Hiding another control of the original's changes nothing else.
+    hidden = {"noise": True}
+    set_hidden(hidden, "x", True)
+    assert hidden == {"noise": True, "x": True}
 
 
 def test_unknown_keys_are_kept_in_order_and_written_back():

@@ -14,9 +14,9 @@ from .support import Client
     ("{not json", "not valid JSON"),
     ("[1, 2, 3]", "JSON object"),
     ('{"type": "explode"}', "unknown command type"),
-    ('{"type": "set", "settings": {"learningRate": "fast"}}', "learningRate must be a number"),
+    ('{"type": "set", "settings": {"learningRate": "fast"}}', "Learning rate must be a number"),
     ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
-    ('{"type": "set", "settings": {"activation": "toString"}}', "activation must be one of"),
+    ('{"type": "set", "settings": {"activation": "toString"}}', "Activation must be one of"),
     ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
     ('{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}', "layer 9 does not exist"),
     ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
@@ -47,7 +47,7 @@ def test_out_of_range_values_are_clamped_with_a_notice(client):
     client.hello("seed=0.3")
     client.send(type="set", settings={"networkShape": [500] * 50, "batchSize": 0, "learningRate": 1e9})
     header, _ = client.frame(where=lambda h: "layout" in h and h["layoutVersion"] > 1)
-    assert header["layout"]["layers"] == [2] + [16] * 8 + [1]
+    assert header["layout"]["layers"] == [2] + [16] * 10 + [1]
     notices = " ".join(n["message"] for n in client.notices)
     assert "hidden layers" in notices and "Batch size" in notices and "Learning rate" in notices
     assert "batchSize=1&" in header["settings"]["hash"]
