@@ -195,6 +195,9 @@ BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 EXTRA_HIDE_NAMES = ("playButton", "stepButton", "resetButton")
 HIDE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(
     [s.hide for s in SETTINGS if s.hide] + list(EXTRA_HIDE_NAMES)))
+# The controls the original does not have (optimizer, loss, init, dropout,
+# speed): a classroom link made for the original cannot hide them.
+OUR_HIDE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.hide for s in SETTINGS if s.hide and not s.original))
 
 
 def defaults() -> dict[str, object]:
@@ -215,6 +218,28 @@ class SettingError(ValueError):
     """A value that cannot be used as it is; `notice` says so in plain words."""
 
 
+class Notice(str):
+    """A sentence about a value that was adjusted, in the words of the page's
+    labels, that knows which settings it is `about`: the page takes it down
+    once one of those settings changes again (its cause is then gone)."""
+
+    about: tuple[str, ...]
+
+    def __new__(cls, text: str, about: tuple[str, ...] = ()) -> "Notice":
+        notice = super().__new__(cls, text)
+        notice.about = tuple(about)
+        return notice
+
+
+def choice_label(name: str, value: object) -> str:
+    """The page's label for `value` of the enum setting `name` (the value itself
+    when it has none)."""
+    setting = BY_NAME[name]
+    if value in setting.choices and setting.choice_labels:
+        return setting.choice_labels[setting.choices.index(value)]
+    return str(value)
+
+
 def coerce(name: str, value: object) -> tuple[object, str | None]:
     """Check `value` for setting `name`; return (usable value, notice or None).
 
@@ -228,19 +253,20 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
     kind = setting.kind
     if kind is Kind.BOOL:
         if not isinstance(value, bool):
-            raise SettingError(f"{name} must be true or false, not {_shown(value)}")
+            raise SettingError(f"{setting.label} must be true or false, not {_shown(value)}")
         return value, None
     if kind is Kind.ENUM:
         if value not in setting.choices:
-            raise SettingError(f"{name} must be one of {', '.join(setting.choices)}; {_shown(value)} is not")
+            raise SettingError(f"{setting.label} must be one of {', '.join(setting.choices)}; {_shown(value)} is not")
         return value, None
     if kind is Kind.STRING:
         if value is None:
             return None, None
         if not isinstance(value, str):
-            raise SettingError(f"{name} must be text, not {_shown(value)}")
+            raise SettingError(f"{setting.label} must be text, not {_shown(value)}")
         if setting.max_length is not None and len(value) > setting.max_length:
-            return value[: setting.max_length], f"{name} was cut to its first {setting.max_length} characters"
+            return value[: setting.max_length], Notice(
+                f"{setting.label} was cut to its first {setting.max_length} characters", (name,))
         return value, None
     if kind is Kind.SHAPE:
         return _coerce_shape(setting, value)
@@ -248,23 +274,25 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
 
 
 def _coerce_number(setting: Setting, value: object) -> tuple[object, str | None]:
-    name = setting.name
+    name = setting.label
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SettingError(f"{name} must be a number, not {_shown(value)}")
     if isinstance(value, int) and abs(value) > 2**53:
         value = math.inf if value > 0 else -math.inf  # too large for a float: not a usable number
     if not math.isfinite(value):
-        return setting.default, f"{name}={value} is not a usable number; using {setting.default}"
+        return setting.default, Notice(f"{name} {value} is not a usable number; using {_fmt(setting.default)}",
+                                       (setting.name,))
     if setting.kind is Kind.INTEGER and value != int(value):
         rounded = int(round(value))
-        return _clamp(setting, rounded, f"{name}={value} is not a whole number")
+        return _clamp(setting, rounded, f"{name} {value} is not a whole number")
     if setting.kind is Kind.INTEGER:
         value = int(value)
     return _clamp(setting, value, None)
 
 
 def _clamp(setting: Setting, value, reason: str | None) -> tuple[object, str | None]:
-    name = setting.name
+    name = setting.label
+    about = (setting.name,)
     clamped = value
     if setting.minimum is not None and value < setting.minimum:
         clamped = type(value)(setting.minimum)
@@ -272,10 +300,10 @@ def _clamp(setting: Setting, value, reason: str | None) -> tuple[object, str | N
         clamped = type(value)(setting.maximum)
     if clamped != value:
         lo, hi = _fmt(setting.minimum), _fmt(setting.maximum)
-        why = reason or f"{name}={_fmt(value)} is outside {lo}–{hi}"
-        return clamped, f"{why}; using {_fmt(clamped)}"
+        why = reason or f"{name} {_fmt(value)} is outside {lo}–{hi}"
+        return clamped, Notice(f"{why}; using {_fmt(clamped)}", about)
     if reason:
-        return clamped, f"{reason}; using {_fmt(clamped)}"
+        return clamped, Notice(f"{reason}; using {_fmt(clamped)}", about)
     return clamped, None
 
 
@@ -292,18 +320,18 @@ def _fmt(value) -> str:
 
 
 def _coerce_shape(setting: Setting, value: object) -> tuple[object, str | None]:
-    name = setting.name
     if not isinstance(value, (list, tuple)) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise SettingError(f"{name} must be a list of whole numbers, not {_shown(value)}")
+        raise SettingError(f"{setting.label} must be a list of whole numbers, not {_shown(value)}")
     notices = []
     shape = list(value)
     if len(shape) > setting.max_layers:
-        notices.append(f"{name} has {len(shape)} hidden layers; the most is {setting.max_layers}, so the rest were dropped")
+        notices.append(f"{len(shape)} hidden layers asked for; the most is {setting.max_layers}, "
+                       "so the rest were dropped")
         shape = shape[: setting.max_layers]
     fixed = [min(max(n, 1), setting.max_neurons) for n in shape]
     if fixed != shape:
-        notices.append(f"{name}: each layer needs 1–{setting.max_neurons} neurons; using {','.join(map(str, fixed))}")
-    return tuple(fixed), ("; ".join(notices) or None)
+        notices.append(f"each hidden layer has 1–{setting.max_neurons} neurons; using {','.join(map(str, fixed))}")
+    return tuple(fixed), (Notice("Hidden layers: " + "; ".join(notices), (setting.name,)) if notices else None)
 
 
 def coerce_all(values: dict[str, object]) -> tuple[dict[str, object], list[str]]:
@@ -330,7 +358,9 @@ def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
     notices = []
     allowed = LOSSES_FOR_PROBLEM[values["problem"]]
     if values["loss"] not in allowed:
-        notices.append(f"the loss {values['loss']} does not suit {values['problem']}; using {allowed[0]}")
+        problem = choice_label("problem", values["problem"]).lower()
+        notices.append(Notice(f"{choice_label('loss', values['loss'])} does not suit {problem}; "
+                              f"using {choice_label('loss', allowed[0])}", ("problem", "loss")))
         values["loss"] = allowed[0]
     if "initZero" in changed and ("init" not in changed or values["initZero"]):
         if values["initZero"]:

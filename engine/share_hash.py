@@ -40,7 +40,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .settings import BY_NAME, HIDE_NAMES, SETTINGS, Kind, coerce, defaults, fix_combinations
+from .settings import BY_NAME, HIDE_NAMES, OUR_HIDE_NAMES, SETTINGS, Kind, coerce, defaults, fix_combinations
 
 HIDE_SUFFIX = "_hide"
 NOTICE_VALUE_CHARS = 40  # values are shown in notices up to this many characters
@@ -88,8 +88,41 @@ class ParsedHash:
 
     def hidden_controls(self) -> list[str]:
         """The names whose controls are hidden, keeping only names that can be
-        used as a CSS class suffix (letters, digits, '_' and '-')."""
-        return [name for name, hide in self.hidden.items() if hide and re.fullmatch(r"[A-Za-z0-9_-]+", name)]
+        used as a CSS class suffix (letters, digits, '_' and '-'): those the
+        link hides, then those `implied_hidden` adds."""
+        named = [name for name, hide in self.hidden.items() if hide and re.fullmatch(r"[A-Za-z0-9_-]+", name)]
+        return named + [name for name in self.implied_hidden() if name not in named]
+
+    def implied_hidden(self) -> list[str]:
+        """Our extra controls, hidden because the link is a classroom link made
+        for the original: it hides some control (`<name>_hide=true`) and has
+        no hide key for any of ours, which its author could not have hidden.
+        They are not written into the link; a hide key for any one of them
+        (`optimizer_hide=false`) makes the link speak for itself again."""
+        return list(implied_hidden(self.hidden))
+
+
+def implied_hidden(hidden: dict[str, bool]) -> tuple[str, ...]:
+    """`ParsedHash.implied_hidden` for a link's hide keys `hidden` (name → hidden?)."""
+    if any(hidden.values()) and not any(name in hidden for name in OUR_HIDE_NAMES):
+        return OUR_HIDE_NAMES
+    return ()
+
+
+def set_hidden(hidden: dict[str, bool], name: str, hide: bool) -> None:
+    """What a classroom checkbox does to a link's hide keys `hidden`, in place:
+    `<name>_hide` becomes `hide`, and the extras that `implied_hidden` hides
+    keep their look. Showing one of them while a link for the original hides
+    them writes the others' keys (still hidden); hiding a first control here
+    writes `optimizer_hide=false`, so that the link is not taken for one made
+    for the original and our extras stay shown for whoever opens it."""
+    implied = implied_hidden(hidden)
+    if name in implied:
+        for extra in implied:
+            hidden.setdefault(extra, True)
+    hidden[name] = hide
+    if not implied and implied_hidden(hidden):
+        hidden[OUR_HIDE_NAMES[0]] = False
 
 
 # ---------------------------------------------------------------------------

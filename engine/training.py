@@ -69,7 +69,8 @@ class TrainingConfig:
 
 @dataclass(frozen=True)
 class Divergence:
-    """Training stopped at `epoch` (the epoch that went wrong, not kept)."""
+    """Training stopped at `epoch`, the last epoch kept (what the page's counter
+    shows); the epoch after it went wrong and was undone."""
 
     epoch: int
     reason: str
@@ -122,7 +123,7 @@ class Trainer:
                 weights_ok = math.isfinite(float(self.network.params.sum()))
                 if not (weights_ok and math.isfinite(train) and math.isfinite(test)):
                     self._restore_snapshot()
-                    result.divergence = Divergence(self.epoch + 1, self._divergence_reason(weights_ok))
+                    result.divergence = Divergence(self.epoch, self._divergence_reason(weights_ok))
                     break
                 self.epoch += 1
                 self._set_losses(train, test)
@@ -329,5 +330,5 @@ class Trainer:
     def _divergence_reason(self, weights_ok: bool) -> str:
         what = "loss" if weights_ok else "weights"
         rate = f"{self.config.learning_rate:g}"
-        return (f"the learning rate {rate} made the {what} overflow at epoch {self.epoch + 1}; "
+        return (f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; "
                 f"lower it and press play")

@@ -33,9 +33,12 @@ from .scheduler import FairScheduler
 from .sessions import SessionRegistry
 from .store import Store, open_store
 
+# No `frame-ancestors`: lesson pages embed the playground from anywhere, local
+# files included, and `frame-ancestors *` matches only network schemes, not
+# `file:`; leaving the directive out (and sending no X-Frame-Options) allows all.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors *"
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'"
 )
 REAP_EVERY_SECONDS = 5.0
 GIL_SWITCH_SECONDS = 0.0005

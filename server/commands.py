@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from engine.features import FEATURES, hidden_inputs
 from engine.session import Session
 from engine.settings import HIDE_NAMES
+from engine.share_hash import set_hidden
 
 from . import protocol
 from .pacing import Pacer
@@ -122,8 +123,9 @@ def on_hide(turn: Turn, command: protocol.Hide) -> None:
     if not hideable(command.name):
         raise protocol.BadCommand(f"there is no control called {command.name!r} to hide", "hide")
     live = turn.live
-    if live.hidden.get(command.name) != command.hidden:
-        live.hidden[command.name] = command.hidden
+    before = dict(live.hidden)
+    set_hidden(live.hidden, command.name, command.hidden)
+    if live.hidden != before:
         turn.session.settings_version += 1
         if turn.session.hide_inputs(hidden_inputs(live.hidden)):
             turn.pacer.forget()  # owed steps were for the network that is gone

@@ -12,6 +12,7 @@ from engine.features import FEATURES
 from engine.settings import HIDE_NAMES, SETTINGS
 
 from .assets import asset_dir
+from .protocol import MAX_EDIT_VALUE
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(asset_dir("templates")))
@@ -44,6 +45,7 @@ def page(request: Request):
         "settings_json": SETTINGS_JSON,
         "hide_names": list(HIDE_NAMES),
         "static_url": "/static",
+        "max_edit_value": f"{MAX_EDIT_VALUE:.0f}",
     }
     return templates.TemplateResponse(request, "index.html", context)
 

@@ -20,6 +20,9 @@ from engine.settings import SPEED_CHOICES
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_HASH_CHARS = 60_000
 MAX_SETTINGS_PER_COMMAND = 64
+# The most a weight or bias may be set to, either sign (the page's edit card
+# checks the same bound before sending).
+MAX_EDIT_VALUE = 1e6
 
 
 class _Command(BaseModel):
@@ -71,7 +74,7 @@ class Edit(_Command):
     source: int | None = Field(None, ge=0)
     dest: int | None = Field(None, ge=0)
     node: int | None = Field(None, ge=0)
-    value: float = Field(ge=-1e6, le=1e6)
+    value: float = Field(ge=-MAX_EDIT_VALUE, le=MAX_EDIT_VALUE)
 
 
 class Hide(_Command):
@@ -131,7 +134,7 @@ def parse_command(text: str) -> BaseModel:
     try:
         return _COMMAND.validate_python(raw)
     except ValidationError as error:
-        raise BadCommand(_describe(error), kind) from None
+        raise BadCommand(_describe(error, raw), kind) from None
 
 
 def _lone_surrogate(value, where: str = "") -> str | None:
@@ -158,9 +161,21 @@ def _lone_surrogate(value, where: str = "") -> str | None:
     return None
 
 
-def _describe(error: ValidationError) -> str:
+def edit_range_text(target: str) -> str:
+    """What an edit out of range is told, in plain words."""
+    limit = f"{MAX_EDIT_VALUE:,.0f}"
+    return f"{'Biases' if target == 'bias' else 'Weights'} must be between −{limit} and {limit}"
+
+
+def _describe(error: ValidationError, raw: dict) -> str:
     first = error.errors(include_url=False, include_input=False)[0]
     where = ".".join(str(part) for part in first["loc"] if part not in COMMAND_TYPES) or "message"
+    if raw.get("type") == "edit" and where == "value" and first["type"] in ("greater_than_equal", "less_than_equal"):
+        return edit_range_text(str(raw.get("target")))
+    if first["type"] == "greater_than_equal":
+        return f"{where} must be at least {first['ctx']['ge']}"
+    if first["type"] == "less_than_equal":
+        return f"{where} must be at most {first['ctx']['le']}"
     return f"{where}: {first['msg']}"
 
 
@@ -168,8 +183,12 @@ def _describe(error: ValidationError) -> str:
 
 
 class Notice(BaseModel):
+    """`about`: the settings the notice is about; the page takes it down when
+    one of them changes again (empty: it goes after a while)."""
+
     type: Literal["notice"] = "notice"
     message: str
+    about: list[str] = []
 
 
 class Error(BaseModel):

@@ -37,7 +37,9 @@ class Transport:
         self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
 
     def notice(self, message: str) -> None:
-        self.outbox.append(protocol.Notice(message=message).model_dump_json())
+        """`message` may be an `engine.settings.Notice`, which knows the settings it is about."""
+        about = list(getattr(message, "about", ()))
+        self.outbox.append(protocol.Notice(message=message, about=about).model_dump_json())
 
     def close_after_outbox(self, code: int, reason: str) -> None:
         self.closing = (code, reason)

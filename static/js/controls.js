@@ -46,6 +46,8 @@ export class Controls {
     this.lossTrain = document.getElementById("loss-train");
     this.lossTest = document.getElementById("loss-test");
     this.numLayers = document.getElementById("num-layers");
+    this.lossKind = document.getElementById("loss-kind");
+    this.announcer = document.getElementById("announcer");
     this.layersLabel = document.getElementById("layers-label");
     this.addLayer = document.getElementById("add-layers");
     this.removeLayer = document.getElementById("remove-layers");
@@ -103,6 +105,7 @@ export class Controls {
   showSliderValue(element, value) {
     const output = document.getElementById(`value-${element.id}`);
     if (output) output.textContent = String(value);
+    element.setAttribute("aria-valuetext", `${value}${element.dataset.unit || ""}`);
     const min = Number(element.min);
     const max = Number(element.max);
     const fill = max > min ? ((Number(value) - min) / (max - min)) * 100 : 0;
@@ -148,13 +151,46 @@ export class Controls {
     select.value = option.value;
   }
 
-  /** Grey out the options that do not suit the problem (e.g. cross-entropy in regression). */
+  /** Grey out the options that do not suit the problem (e.g. cross-entropy in
+   * regression), each saying why, as a tooltip and to a screen reader. */
   offerChoicesFor(problem) {
+    const problemLabel = this.choiceLabel("problem", problem).toLowerCase();
     for (const element of this.elements) {
-      const allowed = this.table[element.dataset.setting]?.choices_by_problem?.[problem];
+      const byProblem = this.table[element.dataset.setting]?.choices_by_problem;
+      const allowed = byProblem?.[problem];
       if (!allowed) continue;
-      for (const option of element.options) option.disabled = !allowed.includes(option.value);
+      for (const option of element.options) {
+        option.disabled = !allowed.includes(option.value);
+        if (option.disabled) {
+          const suits = Object.keys(byProblem).filter((p) => byProblem[p].includes(option.value))
+            .map((p) => this.choiceLabel("problem", p).toLowerCase());
+          const why = `Not for ${problemLabel}` + (suits.length ? `: suits ${suits.join(" and ")} only` : "");
+          option.title = why;
+          option.setAttribute("aria-description", why);
+        } else {
+          option.removeAttribute("title");
+          option.removeAttribute("aria-description");
+        }
+      }
     }
+  }
+
+  /** The page's words for `value` of the select setting `name`. */
+  choiceLabel(name, value) {
+    const setting = this.table[name];
+    const index = setting?.choices?.indexOf(value) ?? -1;
+    return index >= 0 && setting.choice_labels?.length ? setting.choice_labels[index] : String(value);
+  }
+
+  /** Say the epoch and the losses once, when training pauses or steps (they
+   * change every frame while playing; a screen reader would never stop). */
+  announce(state, train, test) {
+    if (!this.announcer) return;
+    const parts = [`Epoch ${Number(state.epoch) || 0}`];
+    if (test) parts.push(`test loss ${test}`);
+    if (train) parts.push(`training loss ${train}`);
+    const text = `${parts.join(", ")}.`;
+    if (this.announcer.textContent !== text) this.announcer.textContent = text;
   }
 
   resyncLater() {
@@ -174,6 +210,7 @@ export class Controls {
     const test = formatLoss(state.testLoss);
     if (this.shown.train !== train) this.lossTrain.textContent = this.shown.train = train;
     if (this.shown.test !== test) this.lossTest.textContent = this.shown.test = test;
+    if (!state.playing && state.settings) this.announce(state, train, test);
 
     if (this.playing !== state.playing || this.shown.playing === undefined) {
       this.playing = Boolean(state.playing);
@@ -191,12 +228,21 @@ export class Controls {
         if (value !== undefined) this.writeValue(element, value);
       }
       this.offerChoicesFor(state.settings.problem);
+      if (this.lossKind) this.lossKind.textContent = this.choiceLabel("loss", state.settings.loss);
       this.shape = [...(state.settings.networkShape || [])];
       const layers = this.shape.length;
       this.numLayers.textContent = String(layers);
       this.layersLabel.textContent = layers === 1 ? "Hidden layer" : "Hidden layers";
+      const focused = document.activeElement; // before a button greys out under it
       this.addLayer.disabled = layers >= this.maxLayers;
       this.removeLayer.disabled = layers <= 0;
+      this.addLayer.title = this.addLayer.disabled ? `At most ${this.maxLayers} hidden layers` : "Add a hidden layer";
+      this.removeLayer.title = this.removeLayer.disabled ? "There is no hidden layer to remove" : "Remove the last hidden layer";
+      this.addLayer.setAttribute("aria-description", this.addLayer.disabled ? this.addLayer.title : "");
+      this.removeLayer.setAttribute("aria-description", this.removeLayer.disabled ? this.removeLayer.title : "");
+      // A button that greys out under the focus hands it to its partner.
+      if (focused === this.addLayer && this.addLayer.disabled) this.removeLayer.focus();
+      if (focused === this.removeLayer && this.removeLayer.disabled) this.addLayer.focus();
     }
     for (const box of this.viewBoxes) {
       const checked = Boolean(state.view[box.dataset.setting]);

@@ -5,9 +5,26 @@
  * there is applied at once through `onEdit(target, value)`. Enter goes back to
  * showing the value, Escape closes the card.
  *
+ * A value outside the server's bound (the field's `data-limit`) is not sent:
+ * the card stays open with the typed text and says the allowed range.
+ *
+ * From the keyboard: `open(target, value, element)` shows the card beside a
+ * focused link or bias and starts editing; Enter or Escape closes it and gives
+ * the focus back to that element.
+ *
  * A target is {target: "weight", layer, source, dest} or
  * {target: "bias", layer, node}, the protocol's `edit` addressing.
  */
+
+/** 1000000 → "1,000,000", with a true minus sign for negatives. */
+function plainNumber(value) {
+  const text = Math.abs(value).toLocaleString("en-US");
+  return value < 0 ? `\u2212${text}` : text;
+}
+
+export function rangeText(kind, limit) {
+  return `${kind === "bias" ? "Biases" : "Weights"} must be between ${plainNumber(-limit)} and ${plainNumber(limit)}`;
+}
 
 export function formatValue(v) {
   if (!Number.isFinite(v)) return String(v);
@@ -27,6 +44,9 @@ export class HoverCard {
     this.name = element.querySelector(".hovercard-name");
     this.valueText = element.querySelector(".hovercard-value");
     this.input = element.querySelector(".hovercard-input");
+    this.error = element.querySelector(".hovercard-error");
+    this.limit = Number(this.input.dataset.limit) || Infinity;
+    this.opener = null;
     this.target = null;
     this.value = null;
     this.editing = false;
@@ -35,23 +55,28 @@ export class HoverCard {
     this.input.addEventListener("input", () => {
       const text = this.input.value.trim();
       const value = Number(text);
-      if (text !== "" && Number.isFinite(value) && this.target) {
-        this.value = value;
-        this.onEdit(this.target, value);
+      if (text === "" || !Number.isFinite(value) || !this.target) return;
+      if (Math.abs(value) > this.limit) {
+        this.showError(rangeText(this.target.target, this.limit));
+        return;
       }
+      this.showError("");
+      this.value = value;
+      this.onEdit(this.target, value);
     });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
+        if (this.hasError()) return; // keep the typed value and the message in view
         this.stopEditing();
-        if (!this.pointerInside) this.hide();
+        if (!this.pointerInside || this.opener) this.hide();
       } else if (event.key === "Escape") {
         event.preventDefault();
         this.hide();
       }
     });
     this.input.addEventListener("blur", () => {
-      if (this.editing) {
+      if (this.editing && !this.hasError()) {
         this.stopEditing();
         if (!this.pointerInside) this.hide();
       }
@@ -63,6 +88,24 @@ export class HoverCard {
     });
   }
 
+  showError(text) {
+    if (this.error.textContent !== text) this.error.textContent = text;
+    this.el.classList.toggle("has-error", Boolean(text));
+    this.input.setAttribute("aria-invalid", String(Boolean(text)));
+  }
+
+  hasError() {
+    return Boolean(this.error.textContent);
+  }
+
+  /** Keyboard: show the card beside `element` (a focused link or bias) and edit. */
+  open(target, value, element) {
+    const box = element.getBoundingClientRect();
+    this.show(target, value, box.right + window.scrollX, box.top + window.scrollY + box.height / 2);
+    this.opener = element;
+    this.edit();
+  }
+
   isShowing(target) {
     return !this.el.hidden && sameTarget(this.target, target);
   }
@@ -70,12 +113,16 @@ export class HoverCard {
   /** Show the card for `target` with `value` near page position (x, y). */
   show(target, value, pageX, pageY) {
     if (this.editing && !sameTarget(this.target, target)) this.stopEditing();
+    this.opener = null;
     this.target = target;
     this.pointerInside = true;
     this.name.textContent = target.target === "bias" ? "Bias" : "Weight";
     this.setValue(value);
     this.el.hidden = false;
-    this.el.style.left = `${Math.round(pageX + 20)}px`;
+    // Stay inside the page on narrow screens.
+    const width = this.el.offsetWidth || 160;
+    const maxLeft = document.documentElement.clientWidth + window.scrollX - width - 4;
+    this.el.style.left = `${Math.round(Math.max(window.scrollX + 4, Math.min(pageX + 20, maxLeft)))}px`;
     this.el.style.top = `${Math.round(pageY)}px`;
   }
 
@@ -110,6 +157,7 @@ export class HoverCard {
 
   stopEditing() {
     this.editing = false;
+    this.showError("");
     this.hint.hidden = false;
     this.input.hidden = true;
     this.valueText.hidden = false;
@@ -120,5 +168,9 @@ export class HoverCard {
     if (this.editing) this.stopEditing();
     this.el.hidden = true;
     this.target = null;
+    const opener = this.opener;
+    this.opener = null;
+    // Back to the link or bias the keyboard opened the card from.
+    if (opener && opener.isConnected) opener.focus();
   }
 }

@@ -60,7 +60,7 @@ const state = {
 const connection = new Connection({
   getHash: currentHash,
   onFrame: receiveFrame,
-  onNotice: (message) => messages.show(message, "notice"),
+  onNotice: (message, about) => messages.show(message, "notice", about),
   // A hover that raced a rebuild names a node that is gone: not worth a message.
   onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
   onStatus: showConnection,
@@ -137,7 +137,7 @@ installShortcuts({
   togglePlay: () => controls.togglePlay(),
   step: commands.step,
   reset: commands.reset,
-});
+}, (name) => state.hidden.has(name));
 reloadOnHashEdit();
 
 document.getElementById("copy-link-button").addEventListener("click", async () => {
@@ -185,6 +185,7 @@ function receiveFrame({ header, grids }) {
       messages.show(String(notice), "notice");
     }
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
+    messages.settingsChanged(part.values);
   }
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;

@@ -1,7 +1,12 @@
 /**
- * The message area under the top bar: notices and errors from the server (as
- * text, never as markup), and the divergence guard's explanation with a
- * one-click fix (a smaller learning rate, then a fresh network).
+ * The message area: notices and errors from the server (as text, never as
+ * markup), and the divergence guard's explanation with a one-click fix (a
+ * smaller learning rate, then a fresh network). It floats over the page's
+ * bottom edge (`#messages` is fixed), so a message never moves the playground.
+ *
+ * A notice that names the settings it is `about` is taken down as soon as one
+ * of them changes again: its cause is gone (switching back to classification
+ * ends "Cross-entropy does not suit regression").
  */
 
 const MAX_MESSAGES = 4;
@@ -20,12 +25,14 @@ export class Messages {
       if (this.fixLearningRate !== null) this.commands.set({ learningRate: this.fixLearningRate });
       this.commands.reset();
       this.hideDivergence();
+      // The banner goes; the focus goes on to the run button, not to the page.
+      document.getElementById("play-pause-button")?.focus();
     });
     document.getElementById("divergence-dismiss").addEventListener("click", () => this.hideDivergence());
   }
 
-  /** Show one message; kind is "notice" or "error". */
-  show(text, kind = "notice") {
+  /** Show one message; kind is "notice" or "error"; `about`: setting names. */
+  show(text, kind = "notice", about = []) {
     if (!text) return;
     if (this.shownDivergence && this.shownDivergence.endsWith(`|${text}`)) return;
     for (const item of this.list.children) {
@@ -34,6 +41,7 @@ export class Messages {
     const item = document.createElement("li");
     item.className = kind;
     item.dataset.text = text;
+    if (about.length) item.dataset.about = about.join(" ");
     item.setAttribute("role", kind === "error" ? "alert" : "status");
     const span = document.createElement("span");
     span.textContent = text;
@@ -48,6 +56,20 @@ export class Messages {
     this.list.appendChild(item);
     while (this.list.children.length > MAX_MESSAGES) this.list.firstElementChild.remove();
     if (kind === "notice") setTimeout(() => item.remove(), NOTICE_LIFETIME_MS);
+  }
+
+  /**
+   * Called with each settings block: a notice keeps the values its settings
+   * had in the first block after it (the one its change made) and goes once
+   * any of them differs.
+   */
+  settingsChanged(values) {
+    for (const item of [...this.list.children]) {
+      if (!item.dataset.about) continue;
+      const now = JSON.stringify(item.dataset.about.split(" ").map((name) => values[name]));
+      if (item.dataset.baseline === undefined) item.dataset.baseline = now;
+      else if (item.dataset.baseline !== now) item.remove();
+    }
   }
 
   /**

@@ -14,6 +14,12 @@
  * output; link (layer, source, dest) is W[layer-1][source][dest] where for
  * layer 1 `source` counts active inputs only.
  *
+ * Keyboard: every link and every bias can be reached (one Tab stop for the
+ * links and one for the biases; the arrow keys move between them) and edited
+ * with Enter. A rebuild (a feature toggle, a neuron +/-) gives the focus back
+ * to the control that had it. A feature its link hides (`<feature>_hide=true`,
+ * `layout.features[i].hidden`) is not an input: it is not drawn at all.
+ *
  * Each frame only restyles: link width = clamp(1 + 9|w|/5, 1, 10), link colour
  * and bias colour from the continuous scale, dash offset -epoch/3 so the dashes
  * flow while training, and the thumbnails from the frame's grid bytes.
@@ -35,6 +41,7 @@ const THUMB = 10;
 const FAN = 12;
 const NEURON_LABEL_ROOM = 70; // px between layers that "8 neurons" needs
 const NEURON_ROW_ABOVE = 62;
+const MIN_LAYER_STEP = 44; // px between hidden layers at least: nodes and their +/- never overlap
 
 function linkPath(sx, sy, tx, ty) {
   const mx = (sx + tx) / 2;
@@ -79,7 +86,7 @@ export class NetworkView {
     this.root = root;
     this.actions = actions;
     this.limits = limits;
-    this.svg = svgEl("svg", { class: "network-svg", "aria-hidden": "true" }, root);
+    this.svg = svgEl("svg", { class: "network-svg", role: "group", "aria-label": "Weights and biases" }, root);
     this.overlay = htmlEl("div", "network-overlay", null, root);
     this.card = new HoverCard(document.getElementById("hovercard"), (target, value) => actions.edit(target, value));
     this.key = null;
@@ -88,7 +95,9 @@ export class NetworkView {
     this.biases = [];
     this.thumbs = [];
     this.hovered = null;
-    this.width = root.clientWidth;
+    // The room the column gives (the diagram itself may be wider, see build).
+    this.column = root.parentElement;
+    this.width = this.column.clientWidth;
     this.drawnThumbnails = null;
     this.drawnOutput = null;
     this.drawnDiscretize = null;
@@ -96,12 +105,12 @@ export class NetworkView {
     this.biasValues = null;
     if (window.ResizeObserver) {
       new ResizeObserver(() => {
-        const width = this.root.clientWidth;
+        const width = this.column.clientWidth;
         if (width !== this.width) {
           this.width = width;
           if (this.lastState) this.update(this.lastState);
         }
-      }).observe(root);
+      }).observe(this.column);
     }
   }
 
@@ -128,6 +137,9 @@ export class NetworkView {
     this.styleBiases(state.biases);
     this.paintThumbnails(state.thumbnails, state.output, state.discretize);
     this.card.refresh((target) => this.valueOf(target));
+    // A focused link or bias keeps telling its current value.
+    const focused = document.activeElement;
+    if (focused && focused.describe && this.root.contains(focused)) focused.describe();
   }
 
   valueOf(target) {
@@ -138,6 +150,9 @@ export class NetworkView {
   // ---- building ---------------------------------------------------------
 
   build(layout, hidden) {
+    // The control that has the focus now, found again after the rebuild.
+    const active = document.activeElement;
+    const focusKey = active && this.root.contains(active) ? active.dataset.focusKey : null;
     clear(this.svg);
     clear(this.overlay);
     this.links = [];
@@ -147,14 +162,18 @@ export class NetworkView {
     this.drawnOutput = null;
     if (this.hovered) this.setHovered(null);
 
-    const width = Math.max(this.width, 300);
     const hiddenSizes = layout.layers.slice(1, -1);
     const layerCount = hiddenSizes.length;
+    // A narrow screen with many layers: the diagram keeps its room and its
+    // column scrolls sideways on its own (the page does not).
+    const needed = HIDDEN_START + (OUTPUT_GAP + NODE + 12 + OFFSET) +
+      MIN_LAYER_STEP * Math.max(0, layerCount - 1 + 2 * LAYER_PADDING);
+    const width = Math.max(this.width, 300, Math.ceil(needed));
 
     // Input rows: only the features that are not hidden by the link.
     const inputs = [];
     layout.features.forEach((feature, index) => {
-      if (hidden.has(feature.name)) return;
+      if (feature.hidden || hidden.has(feature.name)) return;
       inputs.push({ ...feature, index, x: INPUT_LEFT, y: inputs.length * PITCH });
     });
     const activeInputs = [];
@@ -167,17 +186,22 @@ export class NetworkView {
     const hiddenNodes = hiddenSizes.map((size, l) =>
       Array.from({ length: size }, (_, j) => ({ layer: l + 1, index: j, x: xs[l], y: j * PITCH })));
     const outputNode = { layer: layerCount + 1, index: 0, x: outputX, y: 0 };
+    this.outputLayer = layerCount + 1;
 
     const rows = Math.max(inputs.length, ...hiddenSizes, 1);
     const height = rows * PITCH;
     this.svg.setAttribute("width", String(width));
     this.svg.setAttribute("height", String(height + OFFSET));
     this.root.style.height = `${height + OFFSET}px`;
+    this.root.style.minWidth = width > this.width ? `${width}px` : "";
 
     const group = svgEl("g", { transform: `translate(${OFFSET},${OFFSET})` }, this.svg);
-    const linkLayer = svgEl("g", { class: "links" }, group);
+    const linkLayer = svgEl("g", { class: "links", "aria-hidden": "true" }, group);
     const hitLayer = svgEl("g", { class: "link-hits" }, group);
-    const nodeLayer = svgEl("g", { class: "nodes" }, group);
+    const nodeLayer = svgEl("g", { class: "nodes", "aria-hidden": "true" }, group);
+    this.biasLayer = svgEl("g", { class: "bias-hits" }, group);
+    const nodeName = (layer, index) => (layer === layerCount + 1 ? "the output"
+      : `neuron ${index + 1} of hidden layer ${layer}`);
 
     // Links, layer by layer: sources are the previous layer's nodes (active inputs for layer 1).
     const sourcesOf = (layer) => (layer === 1 ? activeInputs : hiddenNodes[layer - 2]);
@@ -195,6 +219,8 @@ export class NetworkView {
           const target = { target: "weight", layer, source: s, dest: d };
           this.links.push({ ...target, path, hit, lastWidth: null, lastColor: null });
           this.bindCardTarget(hit, target);
+          const from = layer === 1 ? `input ${source.label}` : nodeName(layer - 1, s);
+          this.bindKeys(hit, target, `Weight from ${from} to ${nodeName(layer, d)}`, this.links.length === 1);
           path.dataset.link = `${layer}-${s}-${d}`;
           hit.dataset.link = `${layer}-${s}-${d}`;
         });
@@ -218,6 +244,7 @@ export class NetworkView {
       button.setAttribute("aria-pressed", String(input.active));
       button.setAttribute("aria-label", `Feature ${input.label}: ${input.active ? "on" : "off"}`);
       button.title = `${input.label}: click to turn ${input.active ? "off" : "on"}`;
+      button.dataset.focusKey = `feature-${input.name}`;
       button.addEventListener("click", () => this.actions.toggleFeature(input.name));
       this.addThumb(button, { layer: 0, index: input.index }, input, "input", input.index);
     }
@@ -234,6 +261,7 @@ export class NetworkView {
         div.tabIndex = 0;
         div.setAttribute("role", "img");
         div.setAttribute("aria-label", `Neuron ${node.index + 1} of hidden layer ${l + 1}`);
+        div.dataset.focusKey = `node-${node.layer}-${node.index}`;
         this.addThumb(div, { layer: node.layer, index: node.index }, node, "hidden", thumbIndex++);
       }
     });
@@ -245,6 +273,7 @@ export class NetworkView {
       div.tabIndex = 0;
       div.setAttribute("role", "img");
       div.setAttribute("aria-label", "Output neuron");
+      div.dataset.focusKey = "node-output";
       this.addThumb(div, { layer: outputNode.layer, index: 0 }, outputNode, "output", -1);
     }
 
@@ -252,6 +281,62 @@ export class NetworkView {
     this.drawNeuronButtons(hiddenNodes, layerStep < 52 ? "tight" : layerStep < 80 ? "compact" : "",
       layerStep < NEURON_LABEL_ROOM);
     this.drawCallouts(layout, hiddenNodes, activeInputs);
+    if (focusKey) this.refocus(focusKey);
+  }
+
+  /** Focus the new element for `key` (or, when it is now disabled, the other
+   * button of its pair), without scrolling. */
+  refocus(key) {
+    const found = this.root.querySelector(`[data-focus-key="${key}"]`);
+    let target = found;
+    if (found && found.disabled) target = found.parentElement.querySelector("button:not(:disabled)");
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  /**
+   * Make a link or bias hit area reachable by keyboard: a roving Tab stop
+   * (`first` is in the Tab order), arrows to the neighbours, Enter or Space
+   * to edit its value. Its name says what it connects and its value.
+   */
+  bindKeys(element, target, name, first) {
+    element.setAttribute("tabindex", first ? "0" : "-1");
+    element.setAttribute("role", "button");
+    element.dataset.focusKey = target.target === "bias" ? `bias-${target.layer}-${target.node}`
+      : `link-${target.layer}-${target.source}-${target.dest}`;
+    const describe = () => {
+      const value = this.valueOf(target);
+      const label = `${name}: ${value === undefined ? "" : value.toPrecision(2)}. Enter edits it.`;
+      if (element.getAttribute("aria-label") !== label) element.setAttribute("aria-label", label);
+    };
+    describe();
+    element.describe = describe;
+    element.addEventListener("focus", () => {
+      describe();
+      if (!this.card.editing) {
+        const box = element.getBoundingClientRect();
+        this.card.show(target, this.valueOf(target), box.right + window.scrollX, box.top + window.scrollY);
+      }
+    });
+    element.addEventListener("blur", () => this.card.leave());
+    element.addEventListener("keydown", (event) => {
+      const group = [...element.parentNode.querySelectorAll("[role='button']")];
+      const at = group.indexOf(element);
+      let next = null;
+      if (event.key === "ArrowDown" || event.key === "ArrowRight") next = group[at + 1];
+      else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = group[at - 1];
+      else if (event.key === "Home") next = group[0];
+      else if (event.key === "End") next = group[group.length - 1];
+      else if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        this.card.open(target, this.valueOf(target), element);
+        return;
+      } else return;
+      event.preventDefault();
+      if (!next) return;
+      element.setAttribute("tabindex", "-1");
+      next.setAttribute("tabindex", "0");
+      next.focus();
+    });
   }
 
   drawArrow(g, node) {
@@ -266,8 +351,10 @@ export class NetworkView {
     const rect = svgEl("rect", { class: "bias", x, y, width: BIAS, height: BIAS }, g);
     const hit = svgEl("rect", {
       class: "bias-hit", x: x - 4, y: y - 4, width: BIAS + 8, height: BIAS + 8, "data-card-target": "bias",
-    }, g);
+    }, this.biasLayer);
     const target = { target: "bias", layer: node.layer, node: node.index };
+    const owner = node.layer === this.outputLayer ? "the output" : `neuron ${node.index + 1} of hidden layer ${node.layer}`;
+    this.bindKeys(hit, target, `Bias of ${owner}`, this.biases.length === 0);
     rect.dataset.bias = `${node.layer}-${node.index}`;
     hit.dataset.bias = `${node.layer}-${node.index}`;
     this.biases.push({ ...target, rect, last: null });
@@ -330,13 +417,23 @@ export class NetworkView {
       };
       const add = this.roundButton(buttons, "plus", `Add a neuron to hidden layer ${l + 1}`, () => change(1));
       const remove = this.roundButton(buttons, "minus", `Remove a neuron from hidden layer ${l + 1}`, () => change(-1));
+      add.dataset.focusKey = `add-neuron-${l + 1}`;
+      remove.dataset.focusKey = `remove-neuron-${l + 1}`;
       add.disabled = count >= this.limits.maxNeurons;
       remove.disabled = count <= this.limits.minNeurons;
+      // A greyed button says why.
+      if (add.disabled) this.explainDisabled(add, `At most ${this.limits.maxNeurons} neurons in a layer`);
+      if (remove.disabled) this.explainDisabled(remove, `A layer keeps at least ${this.limits.minNeurons} neuron`);
       add.classList.add("add-neuron");
       remove.classList.add("remove-neuron");
       const label = htmlEl("div", "neuron-count", numberOnly ? String(count) : plural(count, "neuron", "neurons"), row);
       label.title = plural(count, "neuron", "neurons");
     });
+  }
+
+  explainDisabled(button, why) {
+    button.title = why;
+    button.setAttribute("aria-description", why);
   }
 
   roundButton(parent, icon, label, onClick) {

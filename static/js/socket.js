@@ -42,7 +42,7 @@ export class Connection {
   /**
    * @param {object} handlers
    *   getHash(): the raw hash to send in `hello` (without '#');
-   *   onFrame({header, grids}); onNotice(message); onError(message, command);
+   *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
    *   onStatus(state) with state one of "connecting", "open", "reconnecting".
    */
   constructor(handlers) {
@@ -94,7 +94,10 @@ export class Connection {
       } catch (err) {
         return;
       }
-      if (message.type === "notice") this.handlers.onNotice(String(message.message ?? ""));
+      if (message.type === "notice") {
+        const about = Array.isArray(message.about) ? message.about.map(String) : [];
+        this.handlers.onNotice(String(message.message ?? ""), about);
+      }
       else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
       return;
     }

@@ -129,11 +129,12 @@ def test_layer_and_neuron_buttons_change_the_diagram_and_the_link(page, server):
     page.wait_for_function("() => document.querySelectorAll('path.link').length === 2")
 
 
-def test_eight_layers_and_sixteen_neurons_are_the_button_limits(page, server):
-    load(page, server, f"{SEED}&networkShape=16,2,2,2,2,2,2")
+def test_ten_layers_and_sixteen_neurons_are_the_button_limits(page, server):
+    load(page, server, f"{SEED}&networkShape=16,2,2,2,2,2,2,2,2")
     page.click("#add-layers")
-    wait_hash(page, "networkShape=16,2,2,2,2,2,2,2&")
+    wait_hash(page, "networkShape=16,2,2,2,2,2,2,2,2,2&")
     page.wait_for_selector("#add-layers:disabled")
+    assert page.get_attribute("#add-layers", "title") == "At most 10 hidden layers"
     assert page.locator(".plus-minus-neurons.ui-numNodes1 .add-neuron").is_disabled()
 
 

@@ -75,7 +75,7 @@ def test_loss_is_live_and_must_suit_the_problem():
     change = session.apply({"loss": "crossEntropy"})
     assert change.effect is Effect.LIVE and np.array_equal(session.network.params, weights)
     change = session.apply({"loss": "huber"})
-    assert session.settings["loss"] == "squared" and "huber" in change.notices[0]
+    assert session.settings["loss"] == "squared" and "Huber does not suit classification" in change.notices[0]
     session.apply({"problem": "regression"})
     session.apply({"loss": "huber"})
     assert session.settings["loss"] == "huber"
@@ -84,7 +84,17 @@ def test_loss_is_live_and_must_suit_the_problem():
 def test_changing_problem_keeps_a_suitable_loss():
     session = Session({"seed": "0.1", "loss": "crossEntropy"})
     change = session.apply({"problem": "regression"})
-    assert session.settings["loss"] == "squared" and change.notices
+    assert session.settings["loss"] == "squared"
+    # In the words of the page's labels, and about the two settings that caused it.
+    assert change.notices == ["Cross-entropy does not suit regression; using ½ squared error"]
+    assert change.notices[0].about == ("problem", "loss")
+
+
+def test_notices_use_the_labels_and_name_their_setting():
+    session = Session({"seed": "0.1"})
+    change = session.apply({"batchSize": 0, "learningRate": 1e9})
+    assert change.notices == ["Batch size 0 is outside 1–1200; using 1", "Learning rate 1000000000 is outside 0–10; using 10"]
+    assert [notice.about for notice in change.notices] == [("batchSize",), ("learningRate",)]
 
 
 def test_bad_values_raise_and_change_nothing():
@@ -155,7 +165,7 @@ def test_divergence_stops_training_and_keeps_the_last_good_weights():
     session = Session({"seed": "0.3", "problem": "regression", "learningRate": 10, "networkShape": (8, 8)})
     ran = session.step(500)
     assert session.divergence is not None
-    assert ran == session.divergence.epoch - 1 == session.epoch
+    assert ran == session.divergence.epoch == session.epoch
     assert np.isfinite(session.network.params).all()
     assert "learning rate 10" in session.divergence.reason
     assert session.step(5) == 0  # stays stopped until cleared

@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from engine.settings import BY_NAME, SETTINGS, Kind, coerce_all, defaults
-from engine.share_hash import ParsedHash, canonical, js_number, js_to_number, parse_hash, write_hash
+from engine.settings import BY_NAME, OUR_HIDE_NAMES, SETTINGS, Kind, coerce_all, defaults
+from engine.share_hash import ParsedHash, canonical, set_hidden, js_number, js_to_number, parse_hash, write_hash
 
 # The example hashes the original app wrote (spec §6.5), without '#'.
 EXAMPLE_1 = (
@@ -85,7 +85,8 @@ def test_example_values_are_read_as_the_original_reads_them():
     five = parse_hash(EXAMPLE_5)
     assert five.settings["x"] is False and five.settings["xSquared"] is True
     assert five.hidden == {"showTestData": True}
-    assert five.hidden_controls() == ["showTestData"]
+    # A classroom link made for the original also hides our extra controls.
+    assert five.hidden_controls() == ["showTestData", "optimizer", "loss", "init", "dropout", "speed"]
 
 
 def test_untouched_setup_writes_exactly_the_originals_hash():
@@ -400,7 +401,7 @@ def test_our_init_sets_init_zero():
 def test_loss_that_does_not_suit_the_problem_is_replaced():
     parsed = parse_hash("problem=regression&loss=crossEntropy")
     assert parsed.settings["loss"] == "squared"
-    assert len(parsed.notices) == 1 and "crossEntropy" in parsed.notices[0]
+    assert len(parsed.notices) == 1 and "Cross-entropy does not suit regression" in parsed.notices[0]
 
 
 # ---------------------------------------------------------------------------
@@ -477,7 +478,7 @@ def test_parse_of_write_gives_back_every_valid_settings_dict():
 def test_hide_keys_are_true_only_for_exactly_true():
     parsed = parse_hash("a_hide=true&b_hide=True&c_hide=1&d_hide&e_hide=false&f_hide=")
     assert parsed.hidden == {"a": True, "b": False, "c": False, "d": False, "e": False, "f": False}
-    assert parsed.hidden_controls() == ["a"]
+    assert parsed.hidden_controls() == ["a", *OUR_HIDE_NAMES]
 
 
 def test_hide_keys_keep_their_first_place_and_their_last_value():
@@ -492,6 +493,36 @@ def test_our_controls_have_hide_keys():
     assert parsed.hidden_controls() == ["optimizer", "loss", "init", "dropout", "speed"]
     for name in parsed.hidden_controls():
         assert name in {s.hide for s in SETTINGS}
+
+
+def test_a_classroom_link_for_the_original_hides_our_extras_without_writing_them():
+    written, parsed = canonical("seed=0.1&noise_hide=true&x_hide=true")
+    assert OUR_HIDE_NAMES == ("optimizer", "loss", "init", "dropout", "speed")
+    assert parsed.hidden_controls() == ["noise", "x", *OUR_HIDE_NAMES]
+    assert written.endswith("&hideText=false&noise_hide=true&x_hide=true"), "the link stays as the original writes it"
+    # One hide key of ours (even =false) and the link says everything itself.
+    assert parse_hash("noise_hide=true&speed_hide=false").hidden_controls() == ["noise"]
+    assert parse_hash("noise_hide=true&loss_hide=true").hidden_controls() == ["noise", "loss"]
+    # No hide key that hides anything: nothing is implied.
+    assert parse_hash("noise_hide=false").hidden_controls() == []
+    assert parse_hash("seed=0.1").hidden_controls() == []
+
+
+def test_a_classroom_checkbox_keeps_the_extras_as_they_look():
+    # Hiding a first control here: the extras stay shown, and the link says so.
+    hidden = {}
+    set_hidden(hidden, "noise", True)
+    assert hidden == {"noise": True, "optimizer": False}
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise"]
+    # Showing one extra that a link for the original hides: the others stay hidden.
+    hidden = {"noise": True}
+    set_hidden(hidden, "loss", False)
+    assert hidden == {"noise": True, "optimizer": True, "loss": False, "init": True, "dropout": True, "speed": True}
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise", "optimizer", "init", "dropout", "speed"]
+    # Hiding another control of the original's changes nothing else.
+    hidden = {"noise": True}
+    set_hidden(hidden, "x", True)
+    assert hidden == {"noise": True, "x": True}
 
 
 def test_unknown_keys_are_kept_in_order_and_written_back():

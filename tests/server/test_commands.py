@@ -156,7 +156,8 @@ def test_hide_is_written_into_the_hash(client):
     client.hello(DEFAULT_LINK)
     client.send(type="hide", name="showTestData", hidden=True)
     header, _ = client.frame(where=lambda h: "settings" in h)
-    assert header["settings"]["hash"].endswith("&showTestData_hide=true")
+    # Hidden here, not by a link for the original: our extra controls stay shown, and the link says so.
+    assert header["settings"]["hash"].endswith("&showTestData_hide=true&optimizer_hide=false")
     assert header["settings"]["hidden"] == ["showTestData"]
 
 
@@ -188,7 +189,7 @@ def test_hide_names_only_real_controls_and_counts_changes_once(client):
     assert "no control called" in client.error()["message"]
     client.send(type="hide", name="numNodes2", hidden=True)
     header, _ = client.frame(where=lambda h: "settings" in h)
-    assert header["settings"]["hash"].endswith("&numNodes2_hide=true")
+    assert header["settings"]["hash"].endswith("&numNodes2_hide=true&optimizer_hide=false")
     client.send(type="hide", name="numNodes2", hidden=True)
     again, _ = client.frame()
     assert again["settingsVersion"] == header["settingsVersion"] and "settings" not in again

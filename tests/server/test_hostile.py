@@ -49,7 +49,7 @@ def test_out_of_range_values_are_clamped_with_a_notice(client):
     header, _ = client.frame(where=lambda h: "layout" in h and h["layoutVersion"] > 1)
     assert header["layout"]["layers"] == [2] + [16] * 10 + [1]  # the most a link may ask for
     notices = " ".join(n["message"] for n in client.notices)
-    assert "networkShape" in notices and "batchSize" in notices and "learningRate" in notices
+    assert "hidden layers" in notices and "Batch size" in notices and "Learning rate" in notices
     assert "batchSize=1&" in header["settings"]["hash"]
 
 
