@@ -28,10 +28,15 @@ NaN; which NaN bit pattern is not part of JavaScript's semantics.
 Use:
 - scalar: `tanh`, `exp`, `expm1`, `log`, `log1p`, `sin`, `cos` are
   `numba.njit(cache=True, nogil=True)` functions: call them from other jitted code
-  (a compiled training kernel) or from plain Python.
+  (a compiled training kernel, where they inline) or from plain Python. Any real
+  argument is taken as a float64, as JavaScript numbers are.
 - arrays: `tanh_array`, `exp_array`, `expm1_array`, `log_array`, `log1p_array`,
   `sin_array`, `cos_array` are NumPy ufuncs (`numba.vectorize`) of the same
-  functions: elementwise on any float64 array, `out=` accepted.
+  functions: elementwise on any array, `out=` accepted.
+
+Nothing is compiled on import: each function is compiled the first time it is used
+(seconds, once) and then loaded from numba's on-disk cache (milliseconds), so a
+process pays only for the functions it uses.
 
 The words of a double are read and written by bit casts in LLVM (`_bits`,
 `_from_bits`), which cost nothing: no memory round trip, no array per call.
@@ -88,7 +93,6 @@ def _from_bits(typingctx, word):
 
 
 _jit = numba.njit(cache=True, nogil=True)
-_FLOAT = "float64(float64)"
 
 
 @_jit
@@ -225,8 +229,8 @@ _PIO2_3T = _double(0x397B839A, 0x252049C1)
 # ------------------------------------------------------------ exp, expm1, tanh
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def exp(x):
+@_jit
+def _exp(x):
     """e^x exactly as V8's Math.exp (fdlibm e_exp.c)."""
     hx = _high(x)
     negative = hx < 0
@@ -279,8 +283,8 @@ def exp(x):
     return y * twopk * _TWOM1000
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def expm1(x):
+@_jit
+def _expm1(x):
     """e^x − 1 exactly as V8's Math.expm1 (fdlibm s_expm1.c)."""
     hx = _high(x)
     negative = hx < 0
@@ -349,8 +353,8 @@ def expm1(x):
     return y * twopk
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def tanh(x):
+@_jit
+def _tanh(x):
     """tanh x exactly as V8's Math.tanh (fdlibm s_tanh.c over `expm1`)."""
     jx = _high(x)
     ix = jx & 0x7FFFFFFF
@@ -362,10 +366,10 @@ def tanh(x):
         if ix < 0x3E300000:  # |x| < 2^-28
             return x
         if ix >= 0x3FF00000:  # |x| >= 1
-            t = expm1(2.0 * abs(x))
+            t = _expm1(2.0 * abs(x))
             z = 1.0 - 2.0 / (t + 2.0)
         else:
-            t = expm1(-2.0 * abs(x))
+            t = _expm1(-2.0 * abs(x))
             z = -t / (t + 2.0)
     else:
         z = 1.0 - _TINY  # 1
@@ -375,8 +379,8 @@ def tanh(x):
 # ------------------------------------------------------------------ log, log1p
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def log(x):
+@_jit
+def _log(x):
     """The natural logarithm exactly as V8's Math.log (fdlibm e_log.c)."""
     hx = _high(x)
     k = 0
@@ -427,8 +431,8 @@ def log(x):
     return dk * _LN2_HI - ((s * (f - r) - dk * _LN2_LO) - f)
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def log1p(x):
+@_jit
+def _log1p(x):
     """log(1 + x) exactly as V8's Math.log1p (fdlibm s_log1p.c)."""
     hx = _high(x)
     ax = hx & 0x7FFFFFFF
@@ -726,8 +730,8 @@ def _rem_pio2(x):
     return n, y0, y1
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def sin(x):
+@_jit
+def _sin(x):
     """sin x exactly as V8's Math.sin (fdlibm s_sin.c)."""
     ix = _high(x) & 0x7FFFFFFF
     if ix <= 0x3FE921FB:  # |x| ~<= pi/4
@@ -745,8 +749,8 @@ def sin(x):
     return -_kernel_cos(y0, y1)
 
 
-@numba.njit(_FLOAT, cache=True, nogil=True)
-def cos(x):
+@_jit
+def _cos(x):
     """cos x exactly as V8's Math.cos (fdlibm s_cos.c)."""
     ix = _high(x) & 0x7FFFFFFF
     if ix <= 0x3FE921FB:  # |x| ~<= pi/4
@@ -764,48 +768,92 @@ def cos(x):
     return _kernel_sin(y0, y1, True)
 
 
+# ------------------------------------------------------------ the public names
+# Each takes any real number (JavaScript numbers are doubles) and works on it as a
+# float64. Compiled on first use, and then loaded from numba's cache.
+
+
+@numba.njit(cache=True, nogil=True)
+def tanh(x):
+    """Math.tanh(x) as V8 computes it."""
+    return _tanh(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def exp(x):
+    """Math.exp(x) as V8 computes it."""
+    return _exp(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def expm1(x):
+    """Math.expm1(x) as V8 computes it."""
+    return _expm1(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def log(x):
+    """Math.log(x) as V8 computes it."""
+    return _log(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def log1p(x):
+    """Math.log1p(x) as V8 computes it."""
+    return _log1p(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def sin(x):
+    """Math.sin(x) as V8 computes it."""
+    return _sin(float(x))
+
+
+@numba.njit(cache=True, nogil=True)
+def cos(x):
+    """Math.cos(x) as V8 computes it."""
+    return _cos(float(x))
+
+
 # ---------------------------------------------------------------- array forms
 
-_UFUNC = ["float64(float64)"]
-
-
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def tanh_array(x):
     """Elementwise `tanh` (a NumPy ufunc)."""
     return tanh(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def exp_array(x):
     """Elementwise `exp` (a NumPy ufunc)."""
     return exp(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def expm1_array(x):
     """Elementwise `expm1` (a NumPy ufunc)."""
     return expm1(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def log_array(x):
     """Elementwise `log` (a NumPy ufunc)."""
     return log(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def log1p_array(x):
     """Elementwise `log1p` (a NumPy ufunc)."""
     return log1p(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def sin_array(x):
     """Elementwise `sin` (a NumPy ufunc)."""
     return sin(x)
 
 
-@numba.vectorize(_UFUNC, cache=True)
+@numba.vectorize(cache=True)
 def cos_array(x):
     """Elementwise `cos` (a NumPy ufunc)."""
     return cos(x)

@@ -159,3 +159,11 @@ def test_pi_tables_are_the_published_ones():
     two_over_pi = sum(float(c) * 2.0 ** (-24 * (i + 1)) for i, c in enumerate(v8math._TWO_OVER_PI[:4]))
     assert two_over_pi == 2 / math.pi
     assert math.fsum(v8math._PIO2) == math.pi / 2
+
+
+def test_any_real_argument_is_taken_as_a_double():
+    """JavaScript numbers are doubles: integers give the same bits as their float64."""
+    assert _bits(v8math.exp(1)) == _bits(v8math.exp(1.0)) == _bits(math.e)
+    assert _bits(v8math.sin(3)) == _bits(v8math.sin(3.0))
+    integers = np.arange(-5, 6)
+    assert np.array_equal(v8math.tanh_array(integers), v8math.tanh_array(integers.astype(np.float64)))
