@@ -229,9 +229,10 @@ _PIO2_3T = _double(0x397B839A, 0x252049C1)
 # ------------------------------------------------------------ exp, expm1, tanh
 
 
-@_jit
-def _exp(x):
+@numba.njit(cache=True, nogil=True)
+def exp(x):
     """e^x exactly as V8's Math.exp (fdlibm e_exp.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     hx = _high(x)
     negative = hx < 0
     hx &= 0x7FFFFFFF
@@ -283,9 +284,10 @@ def _exp(x):
     return y * twopk * _TWOM1000
 
 
-@_jit
-def _expm1(x):
+@numba.njit(cache=True, nogil=True)
+def expm1(x):
     """e^x − 1 exactly as V8's Math.expm1 (fdlibm s_expm1.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     hx = _high(x)
     negative = hx < 0
     hx &= 0x7FFFFFFF
@@ -353,9 +355,10 @@ def _expm1(x):
     return y * twopk
 
 
-@_jit
-def _tanh(x):
+@numba.njit(cache=True, nogil=True)
+def tanh(x):
     """tanh x exactly as V8's Math.tanh (fdlibm s_tanh.c over `expm1`)."""
+    x = float(x)  # any real number, as a JavaScript number
     jx = _high(x)
     ix = jx & 0x7FFFFFFF
     if ix >= 0x7FF00000:  # inf or NaN
@@ -366,10 +369,10 @@ def _tanh(x):
         if ix < 0x3E300000:  # |x| < 2^-28
             return x
         if ix >= 0x3FF00000:  # |x| >= 1
-            t = _expm1(2.0 * abs(x))
+            t = expm1(2.0 * abs(x))
             z = 1.0 - 2.0 / (t + 2.0)
         else:
-            t = _expm1(-2.0 * abs(x))
+            t = expm1(-2.0 * abs(x))
             z = -t / (t + 2.0)
     else:
         z = 1.0 - _TINY  # 1
@@ -379,9 +382,10 @@ def _tanh(x):
 # ------------------------------------------------------------------ log, log1p
 
 
-@_jit
-def _log(x):
+@numba.njit(cache=True, nogil=True)
+def log(x):
     """The natural logarithm exactly as V8's Math.log (fdlibm e_log.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     hx = _high(x)
     k = 0
     if hx < 0x00100000:  # x < 2^-1022: zero, subnormal or negative
@@ -431,9 +435,10 @@ def _log(x):
     return dk * _LN2_HI - ((s * (f - r) - dk * _LN2_LO) - f)
 
 
-@_jit
-def _log1p(x):
+@numba.njit(cache=True, nogil=True)
+def log1p(x):
     """log(1 + x) exactly as V8's Math.log1p (fdlibm s_log1p.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     hx = _high(x)
     ax = hx & 0x7FFFFFFF
     k = 1
@@ -558,10 +563,11 @@ def _rem_pio2_huge(x):
     if jv < 0:
         jv = 0
     q0 = e0 - 24 * (jv + 1)
-    f = np.zeros(20, dtype=np.float64)
-    q = np.zeros(20, dtype=np.float64)
-    fq = np.zeros(20, dtype=np.float64)
-    iq = np.zeros(20, dtype=np.int64)
+    # fdlibm's work arrays; as on its stack, every entry is written before it is read.
+    f = np.empty(20, dtype=np.float64)  # the chunks of 2/pi in use
+    q = np.empty(20, dtype=np.float64)  # the product, 24 bits per term
+    fq = np.empty(20, dtype=np.float64)  # the fraction times pi/2
+    iq = np.empty(20, dtype=np.int64)  # the product as 24-bit integers
     j = jv - jx
     for i in range(jx + jk + 1):
         f[i] = 0.0 if j < 0 else float(_TWO_OVER_PI[j])
@@ -730,9 +736,10 @@ def _rem_pio2(x):
     return n, y0, y1
 
 
-@_jit
-def _sin(x):
+@numba.njit(cache=True, nogil=True)
+def sin(x):
     """sin x exactly as V8's Math.sin (fdlibm s_sin.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     ix = _high(x) & 0x7FFFFFFF
     if ix <= 0x3FE921FB:  # |x| ~<= pi/4
         return _kernel_sin(x, 0.0, False)
@@ -749,9 +756,10 @@ def _sin(x):
     return -_kernel_cos(y0, y1)
 
 
-@_jit
-def _cos(x):
+@numba.njit(cache=True, nogil=True)
+def cos(x):
     """cos x exactly as V8's Math.cos (fdlibm s_cos.c)."""
+    x = float(x)  # any real number, as a JavaScript number
     ix = _high(x) & 0x7FFFFFFF
     if ix <= 0x3FE921FB:  # |x| ~<= pi/4
         return _kernel_cos(x, 0.0)
@@ -766,53 +774,6 @@ def _cos(x):
     if quadrant == 2:
         return -_kernel_cos(y0, y1)
     return _kernel_sin(y0, y1, True)
-
-
-# ------------------------------------------------------------ the public names
-# Each takes any real number (JavaScript numbers are doubles) and works on it as a
-# float64. Compiled on first use, and then loaded from numba's cache.
-
-
-@numba.njit(cache=True, nogil=True)
-def tanh(x):
-    """Math.tanh(x) as V8 computes it."""
-    return _tanh(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def exp(x):
-    """Math.exp(x) as V8 computes it."""
-    return _exp(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def expm1(x):
-    """Math.expm1(x) as V8 computes it."""
-    return _expm1(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def log(x):
-    """Math.log(x) as V8 computes it."""
-    return _log(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def log1p(x):
-    """Math.log1p(x) as V8 computes it."""
-    return _log1p(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def sin(x):
-    """Math.sin(x) as V8 computes it."""
-    return _sin(float(x))
-
-
-@numba.njit(cache=True, nogil=True)
-def cos(x):
-    """Math.cos(x) as V8 computes it."""
-    return _cos(float(x))
 
 
 # ---------------------------------------------------------------- array forms
