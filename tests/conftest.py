@@ -1,0 +1,22 @@
+"""Settings shared by every test folder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_v8math():
+    """Compile engine.v8math's functions once, in the test process, before any test.
+
+    numba compiles a function on first use and keeps it in its on-disk cache; the
+    servers the tests start then load it in milliseconds instead of compiling it
+    (seconds) while a test waits for their first frame.
+    """
+    from engine import v8math
+
+    for scalar in v8math.FUNCTIONS.values():
+        scalar(0.5)
+    for ufunc in v8math.ARRAY_FUNCTIONS.values():
+        ufunc(np.array([0.5]))
