@@ -23,7 +23,11 @@ from pathlib import Path
 
 ID_LENGTH = 24  # hex digits of SHA-256: 96 bits, short enough for a link
 ID_PATTERN = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
+# Session ids are the registry's `secrets.token_urlsafe` values.
+SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 DATASET = "dataset"
+SNAPSHOT = "snapshot"
+CHECKPOINT = "checkpoint"
 
 
 def content_id(body: bytes) -> str:
@@ -50,6 +54,38 @@ class Store(ABC):
             return None
         return self._get(DATASET, dataset_id)
 
+    # --- snapshots (content-addressed, kept for good) ---------------------------
+
+    def put_snapshot(self, body: bytes) -> str:
+        """Store a saved session's bytes; return its id (the same bytes, the same id)."""
+        snapshot_id = content_id(body)
+        self._put(SNAPSHOT, snapshot_id, body)
+        return snapshot_id
+
+    def get_snapshot(self, snapshot_id: str) -> bytes | None:
+        if not isinstance(snapshot_id, str) or not ID_PATTERN.fullmatch(snapshot_id):
+            return None
+        return self._get(SNAPSHOT, snapshot_id)
+
+    # --- session checkpoints (by session id, replaced, expiring) ----------------
+
+    def put_checkpoint(self, session_id: str, body: bytes, ttl_seconds: float) -> None:
+        """Keep `body` as the latest checkpoint of `session_id` for `ttl_seconds`
+        (replacing the one before, atomically)."""
+        if not SESSION_ID_PATTERN.fullmatch(session_id):
+            raise ValueError(f"not a session id: {session_id!r}")
+        self._replace(CHECKPOINT, session_id, body, ttl_seconds)
+
+    def get_checkpoint(self, session_id: str) -> bytes | None:
+        """The latest unexpired checkpoint of `session_id`, or None."""
+        if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
+            return None
+        return self._get(CHECKPOINT, session_id)
+
+    def delete_checkpoint(self, session_id: str) -> None:
+        if isinstance(session_id, str) and SESSION_ID_PATTERN.fullmatch(session_id):
+            self._delete(CHECKPOINT, session_id)
+
     # --- what a backend provides -------------------------------------------
 
     @abstractmethod
@@ -58,7 +94,16 @@ class Store(ABC):
 
     @abstractmethod
     def _get(self, kind: str, key: str) -> bytes | None:
-        """The body under (kind, key), or None."""
+        """The body under (kind, key), or None (also once it has expired)."""
+
+    @abstractmethod
+    def _replace(self, kind: str, key: str, body: bytes, ttl_seconds: float) -> None:
+        """Keep `body` under (kind, key), replacing what was there; it expires
+        after `ttl_seconds`."""
+
+    @abstractmethod
+    def _delete(self, kind: str, key: str) -> None:
+        """Forget (kind, key), if held."""
 
     @abstractmethod
     def count(self, kind: str) -> int:

@@ -62,12 +62,26 @@ class SQLiteStore(Store):
 
     def _get(self, kind: str, key: str) -> bytes | None:
         with self._lock:
-            row = self._db.execute("SELECT body FROM items WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            row = self._db.execute("SELECT body FROM items WHERE kind = ? AND key = ? "
+                                   "AND (expires IS NULL OR expires > ?)", (kind, key, time.time())).fetchone()
         return bytes(row[0]) if row else None
+
+    def _replace(self, kind: str, key: str, body: bytes, ttl_seconds: float) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO items (kind, key, body, created, expires) VALUES (?, ?, ?, ?, ?)",
+                             (kind, key, sqlite3.Binary(body), now, now + ttl_seconds))
+            # Expired items go now and then, in the same lock: the table stays small.
+            self._db.execute("DELETE FROM items WHERE expires IS NOT NULL AND expires <= ?", (now,))
+
+    def _delete(self, kind: str, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM items WHERE kind = ? AND key = ?", (kind, key))
 
     def count(self, kind: str) -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM items WHERE kind = ?", (kind,)).fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM items WHERE kind = ? AND (expires IS NULL OR expires > ?)",
+                                    (kind, time.time())).fetchone()[0]
 
     def close(self) -> None:
         with self._lock:

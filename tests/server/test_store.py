@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -58,6 +59,39 @@ def test_writes_from_many_threads_all_arrive(store):
     for thread in threads:
         thread.join()
     assert all(store.get_dataset(content_id(body)) == body for body in bodies)
+
+
+def test_snapshots_are_content_addressed_and_kept(store):
+    body = b'{"version": 1, "epoch": 7}'
+    snapshot_id = store.put_snapshot(body)
+    assert snapshot_id == content_id(body) and store.put_snapshot(body) == snapshot_id
+    assert store.get_snapshot(snapshot_id) == body
+    assert store.get_snapshot("0" * ID_LENGTH) is None and store.get_snapshot("../x") is None
+    assert store.get_dataset(snapshot_id) is None  # kinds do not mix
+
+
+def test_a_checkpoint_is_replaced_and_deleted(store):
+    store.put_checkpoint("session_A-1", b"first", ttl_seconds=60)
+    store.put_checkpoint("session_A-1", b"second", ttl_seconds=60)
+    assert store.get_checkpoint("session_A-1") == b"second"
+    assert store.count("checkpoint") == 1
+    store.delete_checkpoint("session_A-1")
+    assert store.get_checkpoint("session_A-1") is None
+    store.delete_checkpoint("never-there")  # nothing to do, no error
+
+
+def test_a_checkpoint_expires(store):
+    store.put_checkpoint("short-lived", b"body", ttl_seconds=0.05)
+    assert store.get_checkpoint("short-lived") == b"body"
+    time.sleep(0.1)
+    assert store.get_checkpoint("short-lived") is None and store.count("checkpoint") == 0
+
+
+@pytest.mark.parametrize("bad", ["", "a b", "x" * 65, "semi;colon"])
+def test_a_checkpoint_needs_a_session_id(store, bad):
+    with pytest.raises(ValueError):
+        store.put_checkpoint(bad, b"x", ttl_seconds=1)
+    assert store.get_checkpoint(bad) is None
 
 
 def test_sqlite_keeps_everything_after_a_restart(tmp_path):
