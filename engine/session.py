@@ -91,7 +91,7 @@ class Session:
         self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
         self.trainer = Trainer(self.network, *self._features(), self._config(),
-                               dropout_rng=np.random.default_rng(_dropout_seed(s["seed"])))
+                               dropout_seed=_dropout_seed(s["seed"]))
         self.epoch = 0
         self.divergence = None
         self.history.clear()
@@ -173,12 +173,15 @@ class Session:
         self._regenerate_data(new_thumbnails=False)
         self.trainer.set_data(*self._features())
 
-    def step(self, epochs: int = 1) -> int:
-        """Train up to `epochs` epochs; return how many ran. Stops early when the
-        divergence guard fires (then `divergence` says why)."""
+    def step(self, epochs: int = 1, max_examples: int | None = None) -> int:
+        """Train up to `epochs` epochs; return how many were completed. Stops
+        early when the divergence guard fires (then `divergence` says why), and,
+        given `max_examples`, at the first batch boundary after that many
+        examples in this call, keeping its place inside the epoch for the next
+        call (losses and history move only at epoch ends)."""
         if self.divergence is not None:
             return 0
-        result = self.trainer.run(epochs)
+        result = self.trainer.run(epochs, max_examples)
         self.history.extend(result.points)
         self.epoch = self.trainer.epoch
         self.divergence = result.divergence
@@ -219,8 +222,9 @@ class Session:
 
 
 def _dropout_seed(seed: str) -> int:
-    """Dropout masks come from their own generator so that the original's
-    stream is untouched; it is derived from the seed for reproducibility."""
+    """Dropout masks come from the kernel's own generator so that the
+    original's stream is untouched; its state starts from the seed, so a run
+    is reproducible (and the state is a single integer to save and resume)."""
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.staticfiles import StaticFiles
 
+from engine.training import warm_up
+
 from . import pages
 from .assets import asset_dir
 from .connection import Connection
@@ -43,6 +45,12 @@ def create_app(allowed_origins: list[str] | None = None, hold_seconds: float = 6
         # calls, each of which gives the GIL away; with the default 5 ms switch
         # interval the loop then waits up to 5 ms to get it back for every send.
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        # The compiled training kernel is loaded from numba's on-disk cache here,
+        # not in a tab's first frame. The very first start after an install
+        # compiles it (tens of seconds of CPU): in a thread, so the server
+        # answers meanwhile; a tab that needs the kernel before then waits for it.
+        app.state.warm = threading.Thread(target=warm_up, name="kernel-warm-up", daemon=True)
+        app.state.warm.start()
         # Everything loaded so far lives as long as the server: keep it out of
         # the collector's full passes, which otherwise stall the loop now and then.
         gc.freeze()
