@@ -4,8 +4,9 @@ Each generator `DATASETS[name](num_points, noise, stream)` returns P (n, 3): row
 [x1, x2, label] in generation order, `noise` being the fraction (UI value / 100).
 The random draws per point, their order and the float arithmetic follow the
 original's `dataset.ts` (including its d3 linear scales), because a seed must
-reproduce the original's points bit for bit. Only `math.sin`, `math.cos` and
-`math.log` may differ from the browser's in the last bit.
+reproduce the original's points bit for bit. Sines and cosines (circle, spiral)
+and the logarithm in the normal draw (gauss, in `engine.rng`) are V8's own
+(`engine.v8math`), not the C library's, which differ in the last bit.
 
 Classification labels are exactly +1 or −1; regression labels are real numbers.
 """
@@ -19,6 +20,7 @@ from typing import Callable
 import numpy as np
 
 from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from engine.v8math import cos, sin
 
 POINTS_PER_PROBLEM = {"classification": 500, "regression": 1200}
 THUMBNAIL_POINTS = 200
@@ -63,8 +65,8 @@ def circle(num_points: int, noise: float, stream) -> np.ndarray:
         for _ in range(_half_count(num_points)):
             r = uniform(r_low, r_high)
             angle = uniform(0, 2 * math.pi)
-            x = r * math.sin(angle)
-            y = r * math.cos(angle)
+            x = r * sin(angle)
+            y = r * cos(angle)
             noise_x = uniform(-radius, radius) * noise
             noise_y = uniform(-radius, radius) * noise
             nx, ny = x + noise_x, y + noise_y
@@ -116,8 +118,8 @@ def spiral(num_points: int, noise: float, stream) -> np.ndarray:
         while i < n:
             r = i / n * 5
             t = 1.75 * i / n * 2 * math.pi + delta_t
-            x = r * math.sin(t) + uniform(-1, 1) * noise
-            y = r * math.cos(t) + uniform(-1, 1) * noise
+            x = r * sin(t) + uniform(-1, 1) * noise
+            y = r * cos(t) + uniform(-1, 1) * noise
             rows.append((x, y, label))
             i += 1
     return _as_points(rows)

@@ -6,8 +6,9 @@ top-to-bottom input column: x, y, xSquared, ySquared, xTimesY, sinX, sinY
 keeping this order.
 
 Each feature is computed with the same float64 operations as the original
-(x1*x1, x1*x2, sin), so the stored reference points give the original's
-feature values bit for bit (up to sin's last bit, see the vectors README).
+(x1*x1, x1*x2, Math.sin), so the stored reference points give the original's
+feature values bit for bit: the sine is V8's own (`engine.v8math`), not
+NumPy's, which differs in the last bit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
+
+from engine.v8math import sin_array
 
 FeatureFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -40,11 +43,11 @@ def _x_times_y(x1, x2):
 
 
 def _sin_x(x1, x2):
-    return np.sin(x1)
+    return sin_array(x1)
 
 
 def _sin_y(x1, x2):
-    return np.sin(x2)
+    return sin_array(x2)
 
 
 # name -> (label drawn on the page, f(x1 (n,), x2 (n,)) -> (n,))

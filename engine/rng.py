@@ -18,6 +18,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from engine.v8math import log as v8_log
+
 _WIDTH = 256
 _MASK = _WIDTH - 1
 _SIGNIFICANCE = 1 << 52
@@ -153,7 +155,8 @@ class SeededStream:
 
         Pairs (v1, v2) are drawn until s = v1² + v2² is not above 1; v2 is then
         discarded. (s = 0 would give NaN, as in the original; it needs two exact
-        0.5 draws in a row.)
+        0.5 draws in a row.) The logarithm is V8's Math.log (`engine.v8math`);
+        sqrt is correctly rounded everywhere.
         """
         draw = self.random
         while True:
@@ -162,7 +165,7 @@ class SeededStream:
             s = v1 * v1 + v2 * v2
             if not s > 1:
                 break
-        result = math.sqrt(-2 * math.log(s) / s) * v1 if s > 0 else math.nan
+        result = math.sqrt(-2 * v8_log(s) / s) * v1 if s > 0 else math.nan
         return mean + math.sqrt(variance) * result
 
     def shuffle(self, items: list) -> None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from engine.datasets import (
-    DATASETS, POINTS_PER_PROBLEM, THUMBNAIL_POINTS, Data, make_data, split_index, thumbnail_points)
+    DATASETS, POINTS_PER_PROBLEM, THUMBNAIL_POINTS, Data, dataset_name, make_data, split_index,
+    thumbnail_points)
 from engine.rng import SeededStream
 from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, defaults
-
-
-# Data sets computed with + − × ÷ and sqrt only (no sin, cos, log): bit-exact.
-BASIC_ARITHMETIC_ONLY = ("xor", "reg-plane", "reg-gauss")
+from tests.reference import exact_run_paths, run_vector_paths
 
 
 def _settings(**changes) -> dict:
@@ -25,22 +25,27 @@ def test_there_are_run_vectors(vector_paths):
     assert vector_paths, "no run files found in the vector directory"
 
 
-def test_seed_reproduces_the_original_split(run_vector):
-    config = run_vector["config"]
+_ALL_RUNS = run_vector_paths() + exact_run_paths()
+
+
+@pytest.mark.parametrize("run_path", _ALL_RUNS, ids=[p.stem for p in _ALL_RUNS])
+def test_seed_reproduces_the_original_points_exactly(run_path):
+    """Every coordinate and label of every run, both folders, all six data sets: equal
+    as float64 (sin, cos and the normal draw's log are V8's, from engine.v8math)."""
+    run = json.loads(run_path.read_text())
+    config = run["config"]
     data = make_data(config, SeededStream(config["seed"]))
-    expected_train = np.array(run_vector["train"], dtype=np.float64).reshape(-1, 3)
-    expected_test = np.array(run_vector["test"], dtype=np.float64).reshape(-1, 3)
-    assert data.train.shape == (run_vector["nTrain"], 3) == expected_train.shape
-    assert data.test.shape == (run_vector["nTest"], 3) == expected_test.shape
-    # Coordinates: sin/cos/log may differ from the browser's in the last bit.
-    np.testing.assert_allclose(data.train, expected_train, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(data.test, expected_test, rtol=0, atol=1e-12)
-    if config["problem"] == "classification":
-        assert np.array_equal(data.train[:, 2], expected_train[:, 2])
-        assert np.array_equal(data.test[:, 2], expected_test[:, 2])
-    name = config["dataset"] if config["problem"] == "classification" else config["regDataset"]
-    if name in BASIC_ARITHMETIC_ONLY:
-        assert np.array_equal(data.train, expected_train) and np.array_equal(data.test, expected_test)
+    expected_train = np.array(run["train"], dtype=np.float64).reshape(-1, 3)
+    expected_test = np.array(run["test"], dtype=np.float64).reshape(-1, 3)
+    assert data.train.shape == (run["nTrain"], 3) == expected_train.shape
+    assert data.test.shape == (run["nTest"], 3) == expected_test.shape
+    assert np.array_equal(data.train, expected_train)
+    assert np.array_equal(data.test, expected_test)
+
+
+def test_the_runs_cover_every_data_set():
+    names = {dataset_name(json.loads(path.read_text())["config"]) for path in _ALL_RUNS}
+    assert names == set(CLASSIFICATION_DATASETS + REGRESSION_DATASETS)
 
 
 def test_spec_first_points_before_and_after_the_shuffle():

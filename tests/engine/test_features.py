@@ -4,6 +4,7 @@ import numpy as np
 
 from engine import settings
 from engine.features import FEATURES, active_features, feature_matrix
+from engine.v8math import sin
 
 INPUT_ORDER = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"]
 
@@ -23,7 +24,10 @@ def test_values_use_the_originals_float_operations():
     points = np.array([[0.1, -3.7], [4.25, 1e-3], [-5.9, 5.9]])
     F = feature_matrix(points, INPUT_ORDER)
     x1, x2 = points[:, 0], points[:, 1]
-    expected = np.stack([x1, x2, x1 * x1, x2 * x2, x1 * x2, np.sin(x1), np.sin(x2)], axis=1)
+    # The sine is the browser's Math.sin (V8's fdlibm port), element by element.
+    sin_x1 = np.array([sin(v) for v in x1])
+    sin_x2 = np.array([sin(v) for v in x2])
+    expected = np.stack([x1, x2, x1 * x1, x2 * x2, x1 * x2, sin_x1, sin_x2], axis=1)
     assert F.shape == (3, 7)
     assert F.dtype == np.float64
     assert np.array_equal(F, expected)
