@@ -51,12 +51,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# The elementary functions, in one place: the original's results depend on
-# its JavaScript engine's fdlibm-derived Math.tanh/exp/...; these are the
-# platform's libm until functions with V8's bits are in. (numba's cache tracks
-# this file's timestamp only: a change to the module imported here must come
-# with a change to this file, or a cleared cache.)
-from math import cos, exp, expm1, log1p, sin, tanh  # noqa: E402
+# The elementary functions give the same bits as the original's JavaScript
+# engine (V8's fdlibm-derived Math.tanh, Math.exp, ...). numba's cache checks
+# only this file's timestamp, not those of the functions it calls: a change
+# to v8math.py must come with a change here, or a cleared cache.
+from .v8math import cos, exp, expm1, log, log1p, sin, tanh
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "leakyRelu", "elu", "softplus", "swish", "gelu", "sine")
 HEADS = ("tanh", "linear", "crossEntropy", "absolute", "huber", "softmax")
@@ -238,7 +237,7 @@ def example_error(y, sizes, noff, head, totals, outs):
         total = 0.0
         for j in range(sizes[layers]):
             total += exp(totals[dst + j] - top)
-        return (top + np.log(total)) - totals[dst + label]
+        return (top + log(total)) - totals[dst + label]
     z = totals[dst]
     if head == HEAD_TANH or head == HEAD_LINEAR:
         d = outs[dst] - y
@@ -379,7 +378,7 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
 
 @njit(**_JIT)
 def _step(optimizer, opt, p, g, rate, first_scale, second_scale):
-    """The step of one parameter for mean gradient g (optimizers.py's maths)."""
+    """The step of one parameter for mean gradient g (the maths of tests/engine/reference_optimizers.py)."""
     if optimizer == MOMENTUM or optimizer == NESTEROV:
         v = opt[0, p] * MOMENTUM_DECAY + g
         opt[0, p] = v
