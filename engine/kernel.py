@@ -30,10 +30,10 @@ Layout (all flat, float64 unless said):
   generator's state (splitmix64). These and the arrays above are the whole
   training state; `snap_*` hold a copy taken at each epoch start for the
   divergence guard.
-- node arrays (N = Σ sizes,): `totals` (z), `acts` (a before dropout),
-  `outs` (a, what the next layer reads), `keep` (dropout scale per node),
-  `derivs` (δ = dE/dz), `outder` (dE/da); node `noff[l]` is the first of
-  layer l.
+- `work` (WORK_ROWS, N, CHUNK), N = Σ sizes: per node and example of a
+  chunk, the rows Z (total), A (output), RAW (output before dropout), KEEP
+  (dropout scale), DELTA (δ = dE/dz), OUTDER (dE/da); node `noff[l]` is the
+  first of layer l. `errs` (CHUNK,) per-example errors.
 - `cfg_i` int64: [activation, head, regularization, optimizer, batch size,
   dropout on]; `cfg_f` float64: [learning rate, regularization rate,
   dropout rate].
@@ -84,17 +84,21 @@ ADAM_BETA2 = 0.999
 HUBER_DELTA = 1.0
 
 _JIT = dict(cache=True, nogil=True)
+# The per-example pieces are inlined into the loops that call them: a call
+# between compiled functions costs a reference count per array argument,
+# which at these sizes is more than the arithmetic.
+_INLINE = dict(cache=True, nogil=True, inline="always")
 
 
 # --- activations ----------------------------------------------------------------
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _smooth_sigmoid(z):
     """σ(z) = (1 + tanh(z/2)) / 2, which never overflows."""
     return 0.5 * (1.0 + tanh(0.5 * z))
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def activation(code, z):
     """act(z) for activation `code`."""
     if code == TANH:
@@ -121,7 +125,7 @@ def activation(code, z):
     return sin(z)
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def activation_slope(code, z, a):
     """act'(z), given a = act(z) (the original recomputes act(z) for tanh and
     sigmoid; the same function of the same z gives the same bits)."""
@@ -150,7 +154,7 @@ def activation_slope(code, z, a):
 
 # --- the dropout generator ---------------------------------------------------------
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _uniform(rng):
     """splitmix64: the next uniform in [0, 1) from state rng[0] (advanced)."""
     state = rng[0] + np.uint64(0x9E3779B97F4A7C15)
@@ -163,15 +167,30 @@ def _uniform(rng):
 
 
 # --- passes -------------------------------------------------------------------------
+#
+# A pass works on a chunk of up to CHUNK consecutive examples at once, layer by
+# layer, with one column per example in `work` (WORK_ROWS, N, CHUNK). Every
+# example's arithmetic is exactly the per-example loop's (a node's total: the
+# bias, then + w·a in link order; δ and dE/da likewise), and every accumulator
+# receives its terms in example order, because a chunk never crosses an update
+# (the weights are fixed inside it). Looping over the examples innermost keeps
+# the loops contiguous and the call overhead per chunk, not per example.
+
+CHUNK = 32
+WORK_ROWS = 6
+Z, A, RAW, KEEP, DELTA, OUTDER = range(WORK_ROWS)  # rows of `work`
+
 
 @njit(**_JIT)
-def forward(x, params, sizes, poff, noff, act, head, totals, acts, outs, keep, dropout, rate, rng):
-    """One example `x` (k,) through the network; fills the node arrays. With
-    `dropout`, each hidden node is kept with probability 1 - rate and scaled
-    by 1 / (1 - rate) (inverted dropout), its scale stored in `keep`."""
+def forward(x, start, count, params, sizes, poff, noff, act, head, work, dropout, rate, rng):
+    """Rows start .. start+count of x (n, k) through the network into `work`
+    (Z: totals, A: outputs, RAW: outputs before dropout, KEEP: dropout
+    scales). With `dropout`, each hidden node of each example is kept with
+    probability 1 - rate and scaled by 1 / (1 - rate) (inverted dropout)."""
     layers = sizes.shape[0] - 1
     for i in range(sizes[0]):
-        outs[i] = x[i]
+        for e in range(count):
+            work[A, i, e] = x[start + e, i]
     for l in range(1, layers + 1):
         fan = sizes[l - 1]
         units = sizes[l]
@@ -181,112 +200,113 @@ def forward(x, params, sizes, poff, noff, act, head, totals, acts, outs, keep, d
         last = l == layers
         for j in range(units):
             p = base + j * (fan + 1)
-            total = params[p]
-            for i in range(fan):
-                total += params[p + 1 + i] * outs[src + i]
             node = dst + j
-            totals[node] = total
+            bias = params[p]
+            for e in range(count):
+                work[Z, node, e] = bias
+            for i in range(fan):
+                w = params[p + 1 + i]
+                for e in range(count):
+                    work[Z, node, e] = work[Z, node, e] + w * work[A, src + i, e]
             if last:
                 continue
-            a = activation(act, total)
-            acts[node] = a
-            if dropout:
-                scale = 0.0 if _uniform(rng) < rate else 1.0 / (1.0 - rate)
-                keep[node] = scale
-                a = a * scale
-            outs[node] = a
+            for e in range(count):
+                a = activation(act, work[Z, node, e])
+                work[RAW, node, e] = a
+                if dropout:
+                    scale = 0.0 if _uniform(rng) < rate else 1.0 / (1.0 - rate)
+                    work[KEEP, node, e] = scale
+                    a = a * scale
+                work[A, node, e] = a
     # the head's output
     dst = noff[layers]
     units = sizes[layers]
     if head == HEAD_SOFTMAX:
-        top = totals[dst]
-        for j in range(1, units):
-            top = max(top, totals[dst + j])
-        total = 0.0
-        for j in range(units):
-            e = exp(totals[dst + j] - top)
-            outs[dst + j] = e
-            total += e
-        for j in range(units):
-            outs[dst + j] = outs[dst + j] / total
-            acts[dst + j] = outs[dst + j]
+        for e in range(count):
+            top = work[Z, dst, e]
+            for j in range(1, units):
+                top = max(top, work[Z, dst + j, e])
+            total = 0.0
+            for j in range(units):
+                v = exp(work[Z, dst + j, e] - top)
+                work[A, dst + j, e] = v
+                total += v
+            for j in range(units):
+                work[A, dst + j, e] = work[A, dst + j, e] / total
         return
-    for j in range(units):
-        z = totals[dst + j]
+    for e in range(count):
+        z = work[Z, dst, e]
         if head == HEAD_TANH:
-            a = tanh(z)
+            work[A, dst, e] = tanh(z)
         elif head == HEAD_CROSS_ENTROPY:
-            a = tanh(0.5 * z)
+            work[A, dst, e] = tanh(0.5 * z)
         else:
-            a = z
-        acts[dst + j] = a
-        outs[dst + j] = a
+            work[A, dst, e] = z
 
 
 @njit(**_JIT)
-def example_error(y, sizes, noff, head, totals, outs):
-    """The head's error for the example just passed forward, target `y`."""
+def errors_into(y, start, count, sizes, noff, head, work, out):
+    """The head's error of each example of the chunk just passed forward
+    (targets y[start + e]) into out[e]."""
     layers = sizes.shape[0] - 1
     dst = noff[layers]
-    if head == HEAD_SOFTMAX:
-        label = int(y)
-        # -log p_y, from the totals without underflow: logsumexp(z) - z_y
-        top = totals[dst]
-        for j in range(1, sizes[layers]):
-            top = max(top, totals[dst + j])
-        total = 0.0
-        for j in range(sizes[layers]):
-            total += exp(totals[dst + j] - top)
-        return (top + log(total)) - totals[dst + label]
-    z = totals[dst]
-    if head == HEAD_TANH or head == HEAD_LINEAR:
-        d = outs[dst] - y
-        return 0.5 * (d * d)
-    if head == HEAD_CROSS_ENTROPY:
-        target = (y + 1.0) * 0.5
-        return max(z, 0.0) - target * z + log1p(exp(-abs(z)))
-    d = z - y
-    if head == HEAD_ABSOLUTE:
-        return abs(d)
-    d = abs(d)
-    if d <= HUBER_DELTA:
-        return 0.5 * d * d
-    return HUBER_DELTA * (d - 0.5 * HUBER_DELTA)
+    units = sizes[layers]
+    for e in range(count):
+        target = y[start + e]
+        if head == HEAD_SOFTMAX:
+            # -log p_y from the totals, without underflow: logsumexp(z) - z_y
+            top = work[Z, dst, e]
+            for j in range(1, units):
+                top = max(top, work[Z, dst + j, e])
+            total = 0.0
+            for j in range(units):
+                total += exp(work[Z, dst + j, e] - top)
+            out[e] = (top + log(total)) - work[Z, dst + int(target), e]
+            continue
+        z = work[Z, dst, e]
+        if head == HEAD_TANH or head == HEAD_LINEAR:
+            d = work[A, dst, e] - target
+            out[e] = 0.5 * (d * d)
+        elif head == HEAD_CROSS_ENTROPY:
+            t = (target + 1.0) * 0.5
+            out[e] = max(z, 0.0) - t * z + log1p(exp(-abs(z)))
+        elif head == HEAD_ABSOLUTE:
+            out[e] = abs(z - target)
+        else:
+            d = abs(z - target)
+            out[e] = 0.5 * d * d if d <= HUBER_DELTA else HUBER_DELTA * (d - 0.5 * HUBER_DELTA)
 
 
 @njit(**_JIT)
-def output_deltas(y, sizes, noff, head, totals, outs, derivs):
-    """δ = dE/dz of the output nodes for target `y`."""
+def backward(y, start, count, params, acc, dead, sizes, poff, noff, act, head, work, dropout):
+    """The original's backProp for each example of the chunk just passed
+    forward (targets y[start + e]): adds its δ into the bias accumulators and
+    δ·a_source into each live link's, in example order."""
     layers = sizes.shape[0] - 1
     dst = noff[layers]
-    if head == HEAD_SOFTMAX:
-        label = int(y)
-        for j in range(sizes[layers]):
-            derivs[dst + j] = outs[dst + j] - (1.0 if j == label else 0.0)
-        return
-    a = outs[dst]
-    if head == HEAD_TANH:
-        # the original: outputDer = a - y, times tanh'(z) = 1 - tanh(z)²
-        derivs[dst] = (a - y) * (1.0 - a * a)
-    elif head == HEAD_LINEAR:
-        derivs[dst] = (a - y) * 1.0
-    elif head == HEAD_CROSS_ENTROPY:
-        derivs[dst] = (a - y) * 0.5
-    elif head == HEAD_ABSOLUTE:
-        d = totals[dst] - y
-        derivs[dst] = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else (0.0 if d == 0.0 else d))
-    else:
-        d = totals[dst] - y
-        derivs[dst] = min(max(d, -HUBER_DELTA), HUBER_DELTA)
-
-
-@njit(**_JIT)
-def backward(y, params, acc, dead, sizes, poff, noff, act, head, totals, acts, outs, keep,
-             dropout, derivs, outder):
-    """The original's backProp for the example just passed forward: adds its
-    δ into the bias accumulators and δ·a_source into each live link's."""
-    layers = sizes.shape[0] - 1
-    output_deltas(y, sizes, noff, head, totals, outs, derivs)
+    units = sizes[layers]
+    # δ of the output nodes
+    for e in range(count):
+        target = y[start + e]
+        if head == HEAD_SOFTMAX:
+            label = int(target)
+            for j in range(units):
+                work[DELTA, dst + j, e] = work[A, dst + j, e] - (1.0 if j == label else 0.0)
+            continue
+        a = work[A, dst, e]
+        if head == HEAD_TANH:
+            # the original: outputDer = a - y, times tanh'(z) = 1 - tanh(z)²
+            work[DELTA, dst, e] = (a - target) * (1.0 - a * a)
+        elif head == HEAD_LINEAR:
+            work[DELTA, dst, e] = (a - target) * 1.0
+        elif head == HEAD_CROSS_ENTROPY:
+            work[DELTA, dst, e] = (a - target) * 0.5
+        elif head == HEAD_ABSOLUTE:
+            d = work[Z, dst, e] - target
+            work[DELTA, dst, e] = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else (0.0 if d == 0.0 else d))
+        else:
+            d = work[Z, dst, e] - target
+            work[DELTA, dst, e] = min(max(d, -HUBER_DELTA), HUBER_DELTA)
     for l in range(layers, 0, -1):
         fan = sizes[l - 1]
         units = sizes[l]
@@ -296,25 +316,35 @@ def backward(y, params, acc, dead, sizes, poff, noff, act, head, totals, acts, o
         if l < layers:
             for j in range(units):
                 node = dst + j
-                delta = outder[node] * activation_slope(act, totals[node], acts[node])
-                if dropout:
-                    delta = delta * keep[node]
-                derivs[node] = delta
+                for e in range(count):
+                    delta = work[OUTDER, node, e] * activation_slope(act, work[Z, node, e], work[RAW, node, e])
+                    if dropout:
+                        delta = delta * work[KEEP, node, e]
+                    work[DELTA, node, e] = delta
         for j in range(units):
             p = base + j * (fan + 1)
-            delta = derivs[dst + j]
-            acc[p] += delta
+            node = dst + j
+            total = acc[p]
+            for e in range(count):
+                total += work[DELTA, node, e]
+            acc[p] = total
             for i in range(fan):
                 q = p + 1 + i
-                if not dead[q]:
-                    acc[q] += delta * outs[src + i]
+                if dead[q]:
+                    continue
+                total = acc[q]
+                for e in range(count):
+                    total += work[DELTA, node, e] * work[A, src + i, e]
+                acc[q] = total
         if l == 1:
             continue
         for i in range(fan):
-            total = 0.0
+            for e in range(count):
+                work[OUTDER, src + i, e] = 0.0
             for j in range(units):
-                total += params[base + j * (fan + 1) + 1 + i] * derivs[dst + j]
-            outder[src + i] = total
+                w = params[base + j * (fan + 1) + 1 + i]
+                for e in range(count):
+                    work[OUTDER, src + i, e] = work[OUTDER, src + i, e] + w * work[DELTA, dst + j, e]
 
 
 @njit(**_JIT)
@@ -376,7 +406,7 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
         grad_norms[l - 1] = np.sqrt(norm)
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _step(optimizer, opt, p, g, rate, first_scale, second_scale):
     """The step of one parameter for mean gradient g (the maths of tests/engine/reference_optimizers.py)."""
     if optimizer == MOMENTUM or optimizer == NESTEROV:
@@ -409,20 +439,23 @@ def _step(optimizer, opt, p, g, rate, first_scale, second_scale):
 
 
 @njit(**_JIT)
-def mean_error(x, y, params, sizes, poff, noff, act, head, totals, acts, outs, keep, rng):
+def mean_error(x, y, params, sizes, poff, noff, act, head, work, rng, errs):
     """(Σ over the rows of x (n, k) in stored order of the head's error) / n
     (0 for no rows), each with a forward pass at the current weights."""
     n = x.shape[0]
     if n == 0:
         return 0.0
     total = 0.0
-    for e in range(n):
-        forward(x[e], params, sizes, poff, noff, act, head, totals, acts, outs, keep, False, 0.0, rng)
-        total += example_error(y[e], sizes, noff, head, totals, outs)
+    for start in range(0, n, CHUNK):
+        count = min(CHUNK, n - start)
+        forward(x, start, count, params, sizes, poff, noff, act, head, work, False, 0.0, rng)
+        errors_into(y, start, count, sizes, noff, head, work, errs)
+        for e in range(count):
+            total += errs[e]
     return total / n
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _all_finite(values):
     for v in values:
         if not np.isfinite(v):
@@ -433,8 +466,7 @@ def _all_finite(values):
 @njit(**_JIT)
 def train(x_train, y_train, x_test, y_test, params, acc, dead, opt, ints, rng, grad_norms,
           snap_params, snap_acc, snap_dead, snap_opt, snap_ints, snap_rng,
-          sizes, poff, noff, totals, acts, outs, keep, derivs, outder,
-          cfg_i, cfg_f, max_epochs, max_examples, losses_out):
+          sizes, poff, noff, work, errs, cfg_i, cfg_f, max_epochs, max_examples, losses_out):
     """Train up to `max_epochs` whole epochs; once `max_examples` examples
     (if > 0) were processed in this call, stop at the next batch boundary,
     keeping the place inside the epoch in `ints[POSITION]`.
@@ -462,26 +494,25 @@ def train(x_train, y_train, x_test, y_test, params, acc, dead, opt, ints, rng, g
             snap_rng[:] = rng
         stopped = False
         while ints[POSITION] < n:
-            e = ints[POSITION]
-            forward(x_train[e], params, sizes, poff, noff, act, head, totals, acts, outs, keep,
-                    dropout, rate, rng)
-            backward(y_train[e], params, acc, dead, sizes, poff, noff, act, head, totals, acts, outs,
-                     keep, dropout, derivs, outder)
-            ints[COUNT] += 1
-            ints[POSITION] = e + 1
-            examples += 1
-            if (e + 1) % batch == 0:
+            start = ints[POSITION]
+            # up to the next update (after example i iff (i + 1) % B == 0), one chunk at most
+            end = min((start // batch + 1) * batch, n, start + CHUNK)
+            count = end - start
+            forward(x_train, start, count, params, sizes, poff, noff, act, head, work, dropout, rate, rng)
+            backward(y_train, start, count, params, acc, dead, sizes, poff, noff, act, head, work, dropout)
+            ints[COUNT] += count
+            ints[POSITION] = end
+            examples += count
+            if end % batch == 0:
                 update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f)
-                if max_examples > 0 and examples >= max_examples and e + 1 < n:
+                if max_examples > 0 and examples >= max_examples and end < n:
                     stopped = True
                     break
         if stopped:
             break
         ints[POSITION] = 0
-        train_loss = mean_error(x_train, y_train, params, sizes, poff, noff, act, head,
-                                totals, acts, outs, keep, rng)
-        test_loss = mean_error(x_test, y_test, params, sizes, poff, noff, act, head,
-                               totals, acts, outs, keep, rng)
+        train_loss = mean_error(x_train, y_train, params, sizes, poff, noff, act, head, work, rng, errs)
+        test_loss = mean_error(x_test, y_test, params, sizes, poff, noff, act, head, work, rng, errs)
         weights_ok = _all_finite(params)
         if not (weights_ok and np.isfinite(train_loss) and np.isfinite(test_loss)):
             params[:] = snap_params
@@ -500,32 +531,38 @@ def train(x_train, y_train, x_test, y_test, params, acc, dead, opt, ints, rng, g
 
 
 @njit(**_JIT)
-def predict(x, params, sizes, poff, noff, act, head, totals, acts, outs, keep, rng, out):
+def predict(x, params, sizes, poff, noff, act, head, work, rng, out):
     """The displayed output of every row of x (n, k) into out (n, K)."""
     layers = sizes.shape[0] - 1
     dst = noff[layers]
-    for e in range(x.shape[0]):
-        forward(x[e], params, sizes, poff, noff, act, head, totals, acts, outs, keep, False, 0.0, rng)
-        for j in range(sizes[layers]):
-            out[e, j] = outs[dst + j]
+    n = x.shape[0]
+    for start in range(0, n, CHUNK):
+        count = min(CHUNK, n - start)
+        forward(x, start, count, params, sizes, poff, noff, act, head, work, False, 0.0, rng)
+        for e in range(count):
+            for j in range(sizes[layers]):
+                out[start + e, j] = work[A, dst + j, e]
 
 
 @njit(**_JIT)
-def errors(x, y, params, sizes, poff, noff, act, head, totals, acts, outs, keep, rng, out):
+def errors(x, y, params, sizes, poff, noff, act, head, work, rng, errs, out):
     """The head's error of every row of x (n, k) against y (n,) into out (n,)."""
-    for e in range(x.shape[0]):
-        forward(x[e], params, sizes, poff, noff, act, head, totals, acts, outs, keep, False, 0.0, rng)
-        out[e] = example_error(y[e], sizes, noff, head, totals, outs)
+    n = x.shape[0]
+    for start in range(0, n, CHUNK):
+        count = min(CHUNK, n - start)
+        forward(x, start, count, params, sizes, poff, noff, act, head, work, False, 0.0, rng)
+        errors_into(y, start, count, sizes, noff, head, work, errs)
+        for e in range(count):
+            out[start + e] = errs[e]
 
 
 @njit(**_JIT)
-def trace(x, y, params, dead, sizes, poff, noff, act, head, totals, acts, outs, keep, rng,
-          derivs, outder, grad):
-    """One example through forward and backward at the current weights, no
-    dropout: fills z (`totals`), a (`outs`), δ (`derivs`) per node and the
-    example's gradient `grad` (P,) (biases: δ; live links: δ·a_source; dead
-    links: 0). Nothing of the training state changes."""
-    forward(x, params, sizes, poff, noff, act, head, totals, acts, outs, keep, False, 0.0, rng)
+def trace(x, y, params, dead, sizes, poff, noff, act, head, work, rng, grad):
+    """The first row of x (1, k) with target y[0] through forward and backward
+    at the current weights, no dropout: leaves z, a and δ per node in column
+    0 of `work` (rows Z, A, DELTA) and the example's gradient in `grad` (P,)
+    (biases: δ; live links: δ·a_source; dead links: 0). Nothing of the
+    training state changes."""
+    forward(x, 0, 1, params, sizes, poff, noff, act, head, work, False, 0.0, rng)
     grad[:] = 0.0
-    backward(y, params, grad, dead, sizes, poff, noff, act, head, totals, acts, outs, keep, False,
-             derivs, outder)
+    backward(y, 0, 1, params, grad, dead, sizes, poff, noff, act, head, work, False)

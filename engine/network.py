@@ -133,7 +133,7 @@ class Network:
         out = np.empty((len(x), self.layer_sizes[-1]))
         s = self.scratch()
         kernel.predict(x, self.params, self.sizes, self.param_offsets, self.node_offsets,
-                       self.activation_code, self.head_code, s.totals, s.acts, s.outs, s.keep, s.rng, out)
+                       self.activation_code, self.head_code, s.work, s.rng, out)
         return out[:, 0].copy() if out.shape[1] == 1 else out
 
     def errors(self, features: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -143,7 +143,7 @@ class Network:
         out = np.empty(len(x))
         s = self.scratch()
         kernel.errors(x, y, self.params, self.sizes, self.param_offsets, self.node_offsets,
-                      self.activation_code, self.head_code, s.totals, s.acts, s.outs, s.keep, s.rng, out)
+                      self.activation_code, self.head_code, s.work, s.rng, s.errs, out)
         return out
 
     # --- drawing ------------------------------------------------------------------
@@ -166,18 +166,19 @@ class Network:
 
 
 class NodeScratch:
-    """Per-node buffers (N,) a kernel pass writes into: z (`totals`), a before
-    dropout (`acts`), a (`outs`), dropout scales (`keep`), δ (`derivs`), dE/da
-    (`outder`); `rng` is a dropout state for passes that never draw."""
+    """What a kernel pass writes into: `work` (6, N, CHUNK), per node and
+    example of a chunk its total, output, output before dropout, dropout
+    scale, δ and dE/da (see `engine/kernel.py`); `errs` (CHUNK,) per-example
+    errors; `rng` a dropout state for passes that never draw."""
 
     def __init__(self, nodes: int):
-        self.totals = np.zeros(nodes)
-        self.acts = np.zeros(nodes)
-        self.outs = np.zeros(nodes)
-        self.keep = np.ones(nodes)
-        self.derivs = np.zeros(nodes)
-        self.outder = np.zeros(nodes)
+        self.work = np.zeros((kernel.WORK_ROWS, nodes, kernel.CHUNK))
+        self.errs = np.zeros(kernel.CHUNK)
         self.rng = np.zeros(1, np.uint64)
+
+    def column(self, row: int, nodes: slice, example: int = 0) -> np.ndarray:
+        """One example's values of `row` (kernel.Z, A, DELTA, ...) for `nodes`."""
+        return self.work[row, nodes, example].copy()
 
 
 def _rows(features: np.ndarray) -> np.ndarray:

@@ -164,8 +164,7 @@ class Trainer:
             network.params, state.acc, network.dead, state.opt, state.ints, state.rng, state.grad_norms,
             state.snap_params, state.snap_acc, state.snap_dead, state.snap_opt, state.snap_ints,
             state.snap_rng, network.sizes, network.param_offsets, network.node_offsets,
-            s.totals, s.acts, s.outs, s.keep, s.derivs, s.outder,
-            self._cfg_i, self._cfg_f, epochs, int(max_examples or 0), losses)
+            s.work, s.errs, self._cfg_i, self._cfg_f, epochs, int(max_examples or 0), losses)
         for i in range(done):
             result.points.append((self.epoch + i + 1, float(losses[i, 0]), float(losses[i, 1])))
         self.epoch += done
@@ -223,22 +222,21 @@ class Trainer:
     def trace(self, features: np.ndarray, target: float) -> Trace:
         """One example F (k,) with target y through forward and backward."""
         network, s = self.network, self.scratch
-        x = np.ascontiguousarray(features, dtype=np.float64).reshape(-1)
+        x = np.ascontiguousarray(features, dtype=np.float64).reshape(1, -1)
         grad = np.zeros(network.num_params)
-        y = float(target)
-        kernel.trace(x, y, network.params, network.dead, network.sizes, network.param_offsets,
-                     network.node_offsets, network.activation_code, network.head_code,
-                     s.totals, s.acts, s.outs, s.keep, s.rng, s.derivs, s.outder, grad)
+        y = np.array([float(target)])
         error = np.empty(1)
-        kernel.errors(x.reshape(1, -1), np.array([y]), network.params, network.sizes, network.param_offsets,
+        kernel.errors(x, y, network.params, network.sizes, network.param_offsets,
                       network.node_offsets, network.activation_code, network.head_code,
-                      s.totals, s.acts, s.outs, s.keep, s.rng, error)
+                      s.work, s.rng, s.errs, error)
+        kernel.trace(x, y, network.params, network.dead, network.sizes, network.param_offsets,
+                     network.node_offsets, network.activation_code, network.head_code, s.work, s.rng, grad)
         offsets = network.node_offsets
         layers = range(1, network.num_layers + 1)
         cut = [slice(int(offsets[l]), int(offsets[l]) + network.layer_sizes[l]) for l in layers]
         pairs = network.block_values(grad)
-        return Trace(inputs=x.copy(), z=[s.totals[c].copy() for c in cut], a=[s.outs[c].copy() for c in cut],
-                     delta=[s.derivs[c].copy() for c in cut],
+        return Trace(inputs=x[0].copy(), z=[s.column(kernel.Z, c) for c in cut],
+                     a=[s.column(kernel.A, c) for c in cut], delta=[s.column(kernel.DELTA, c) for c in cut],
                      weight_gradients=[w.copy() for w, _ in pairs], bias_gradients=[b.copy() for _, b in pairs],
                      error=float(error[0]))
 
@@ -273,7 +271,7 @@ class Trainer:
         """(train, test): mean per-example error, each summed in data order."""
         network, s = self.network, self.scratch
         args = (network.params, network.sizes, network.param_offsets, network.node_offsets,
-                network.activation_code, network.head_code, s.totals, s.acts, s.outs, s.keep, s.rng)
+                network.activation_code, network.head_code, s.work, s.rng, s.errs)
         return (kernel.mean_error(self._x_train, self._y_train, *args),
                 kernel.mean_error(self._x_test, self._y_test, *args))
 

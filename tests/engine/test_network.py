@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import settings
+from engine import kernel, settings
 from engine.losses import SOFTMAX, make_head
 from engine.network import Network
 from engine.training import Trainer, TrainingConfig
@@ -131,10 +131,9 @@ def test_dropout_gradient_matches_central_differences_for_a_fixed_mask(activatio
     trainer.run(1)
     analytic = before - network.params  # one example, learning rate 1: the gradient itself
     network.params[:] = before
-    keep = trainer.scratch.keep
     offsets = network.node_offsets
-    masks = [keep[offsets[l]:offsets[l] + network.layer_sizes[l]].reshape(-1, 1).copy()
-             for l in range(1, network.num_layers)]
+    masks = [trainer.scratch.column(kernel.KEEP, slice(offsets[l], offsets[l] + network.layer_sizes[l]))
+             .reshape(-1, 1) for l in range(1, network.num_layers)]
     assert set(np.unique(np.concatenate(masks))) <= {0.0, 1 / (1 - rate)}
     numeric = _numeric_gradient(network, F, y, errors=lambda: numpy_reference.errors(network, F, y, masks).sum())
     assert np.allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
