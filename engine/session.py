@@ -203,6 +203,17 @@ class Session:
     def losses(self) -> tuple[float, float]:
         return self.trainer.losses()
 
+    def gradient_norms(self) -> list[float]:
+        """Per weight layer (input→first hidden … last hidden→output) the norm
+        of the mean gradient of the last update (zeros before the first)."""
+        return self.trainer.gradient_norms.tolist()
+
+    def trace(self, index: int):
+        """Training point `index` through forward and backward at the current
+        weights (`training.Trace`: z, a, δ per layer and each weight's gradient)."""
+        features, targets = self._features()[:2]
+        return self.trainer.trace(features[index], targets[index])
+
     def picture(self) -> GridPicture:
         """The grids of the current network (one vectorised pass)."""
         return GridPicture.of(self.network, self.active)

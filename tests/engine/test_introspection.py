@@ -76,3 +76,15 @@ def test_a_trace_is_one_examples_forward_and_backward(activation):
     # Tracing changes nothing.
     assert np.array_equal(network.params, before)
     assert trainer.run(1).points[0][1:] == _setup(activation, problem="regression")[0].run(1).points[0][1:]
+
+
+def test_a_session_offers_both():
+    from engine.session import Session
+
+    session = Session({"seed": "0.3"})
+    assert session.gradient_norms() == [0.0, 0.0, 0.0]
+    session.step(2)
+    assert len(session.gradient_norms()) == 3 and all(v > 0 for v in session.gradient_norms())
+    trace = session.trace(5)
+    assert [len(z) for z in trace.z] == [4, 2, 1]
+    assert trace.a[-1][0] == session.network.predict(session.trainer._x_train[5:6])[0]
