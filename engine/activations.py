@@ -1,30 +1,25 @@
-"""Hidden-layer activation functions and their derivatives.
+"""Hidden-layer activation functions and their derivatives, vectorised.
 
 `ACTIVATIONS[name]` for every name in `settings.ACTIVATION_CHOICES`. Each
 `Activation` has `output(z, out=None)` and `derivative(z, a, out=None)`, where
 `a = output(z)` is passed in so that derivatives which are cheap in terms of
 the output (tanh' = 1 - a², sigmoid' = a(1 - a)) cost no second evaluation.
-Both work element-wise on arrays of any shape (float64 for training, float32
-for drawing), write into `out` when it is given (`output` may write over `z`
-itself) and return the result.
-
-Each is defined once, as a builder of the NumPy calls that compute it into
-given buffers (`output_calls`, `derivative_calls`): the training pass strings
-such calls together ahead of time, because at mini-batch sizes the cost is
-the number of calls. Constants are 0-d arrays, which NumPy handles faster
-than Python floats.
+Both work element-wise on arrays of any shape (float32 for drawing the grids,
+float64 as the readable reference the tests check the kernel against), write
+into `out` when it is given (`output` may write over `z` itself) and return
+the result. Training itself runs in `engine/kernel.py`, which implements the
+same formulas per scalar.
 
 The original's four (relu, tanh, sigmoid, linear) use its exact formulas
 (spec §9): relu' is 0 for z <= 0; sigmoid is 1 / (1 + exp(-z)), whose exp
-overflows to inf for z < -709 and so yields the exact limit 0 (`output` and
-`derivative` silence that warning; prebuilt calls run under the caller's
-`np.errstate`).
+overflows to inf for z < -709 and so yields the exact limit 0 (that warning
+is silenced).
 
 The additions: leakyRelu (slope 0.01 below 0, derivative 0.01 at 0 like
 relu's 0), elu (alpha 1), softplus (log(1 + e^z), computed without overflow),
 swish (z·σ(z)), gelu in its tanh approximation
-0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))) (NumPy has no vectorised erf, and
-this is the form most frameworks offer as the fast variant), sine (sin z).
+0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))) (the form most frameworks offer as
+the fast variant), sine (sin z).
 """
 
 from __future__ import annotations
@@ -32,15 +27,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
-Call = Callable[[], object]
-
-ZERO = np.array(0.0)
-ONE = np.array(1.0)
-HALF = np.array(0.5)
 LEAKY_SLOPE = 0.01
 GELU_SCALE = math.sqrt(2.0 / math.pi)
 GELU_CUBIC = 0.044715
@@ -48,70 +37,61 @@ GELU_CUBIC = 0.044715
 
 @dataclass(frozen=True)
 class Activation:
-    """An element-wise function with its derivative.
-
-    `output_calls(z, out)` and `derivative_calls(z, a, out)` return the calls
-    that write output(z) and output'(z) into `out`. `is_identity` lets the
-    backward pass skip multiplying by 1.
-    """
+    """An element-wise function with its derivative: `function(z)` and
+    `slope(z, a)` return new arrays; `output` and `derivative` write into `out`."""
 
     name: str
-    output_calls: Callable[[np.ndarray, np.ndarray], list[Call]]
-    derivative_calls: Callable[[np.ndarray, np.ndarray, np.ndarray], list[Call]]
+    function: Callable[[np.ndarray], np.ndarray]
+    slope: Callable[[np.ndarray, np.ndarray], np.ndarray]
     is_identity: bool = False
 
     def output(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        out = np.empty_like(z) if out is None else out
-        _run(self.output_calls(z, out))
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = self.function(z)
+        if out is None:
+            return np.asarray(value, dtype=np.result_type(z, np.float32))
+        np.copyto(out, value, casting="same_kind")
         return out
 
     def derivative(self, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """d output / d z at `z`, given `a = output(z)`."""
-        out = np.empty_like(z) if out is None else out
-        _run(self.derivative_calls(z, a, out))
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = self.slope(z, a)
+        if out is None:
+            return np.asarray(value, dtype=np.result_type(z, np.float32))
+        np.copyto(out, value, casting="same_kind")
         return out
-
-
-def _run(calls: list[Call]) -> None:
-    with np.errstate(over="ignore"):
-        for call in calls:
-            call()
 
 
 # --- the original's four ---------------------------------------------------
 
-def _relu(z, out):
-    return [partial(np.maximum, z, ZERO, out=out)]
+def _relu(z):
+    return np.maximum(z, 0.0)
 
 
-def _relu_derivative(z, a, out):
+def _relu_derivative(z, a):
     # heaviside(z, 0) is 1 for z > 0 and 0 for z <= 0, as a float.
-    return [partial(np.heaviside, z, ZERO, out)]
+    return np.heaviside(z, 0.0)
 
 
-def _tanh(z, out):
-    return [partial(np.tanh, z, out)]
+def _tanh_derivative(z, a):
+    return 1.0 - a * a
 
 
-def _tanh_derivative(z, a, out):
-    return [partial(np.multiply, a, a, out), partial(np.subtract, ONE, out, out)]
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
 
 
-def _sigmoid(z, out):
-    return [partial(np.negative, z, out), partial(np.exp, out, out),
-            partial(np.add, out, ONE, out), partial(np.divide, ONE, out, out)]
+def _sigmoid_derivative(z, a):
+    return a * (1.0 - a)
 
 
-def _sigmoid_derivative(z, a, out):
-    return [partial(np.subtract, ONE, a, out), partial(np.multiply, a, out, out)]
+def _linear(z):
+    return z
 
 
-def _linear(z, out):
-    return [] if out is z else [partial(np.copyto, out, z)]
-
-
-def _linear_derivative(z, a, out):
-    return [partial(out.fill, 1.0)]
+def _linear_derivative(z, a):
+    return np.ones_like(z)
 
 
 # --- additions ---------------------------------------------------------------
@@ -119,18 +99,6 @@ def _linear_derivative(z, a, out):
 def _smooth_sigmoid(z):
     """σ(z) = (1 + tanh(z/2)) / 2, which never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _into(function):
-    """Calls that write `function(*arrays)` into `out` (for the compound formulas)."""
-    def builder(*arrays):
-        *inputs, out = arrays
-        return [partial(_write, function, inputs, out)]
-    return builder
-
-
-def _write(function, inputs, out):
-    np.copyto(out, function(*inputs), casting="same_kind")
 
 
 def _leaky_relu(z):
@@ -182,23 +150,19 @@ def _gelu_derivative(z, a):
     return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * inner_slope
 
 
-def _sine(z, out):
-    return [partial(np.sin, z, out)]
-
-
-def _sine_derivative(z, a, out):
-    return [partial(np.cos, z, out)]
+def _sine_derivative(z, a):
+    return np.cos(z)
 
 
 ACTIVATIONS: dict[str, Activation] = {
     "relu": Activation("relu", _relu, _relu_derivative),
-    "tanh": Activation("tanh", _tanh, _tanh_derivative),
+    "tanh": Activation("tanh", np.tanh, _tanh_derivative),
     "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_derivative),
     "linear": Activation("linear", _linear, _linear_derivative, is_identity=True),
-    "leakyRelu": Activation("leakyRelu", _into(_leaky_relu), _into(_leaky_relu_derivative)),
-    "elu": Activation("elu", _into(_elu), _into(_elu_derivative)),
-    "softplus": Activation("softplus", _into(_softplus), _into(_softplus_derivative)),
-    "swish": Activation("swish", _into(_swish), _into(_swish_derivative)),
-    "gelu": Activation("gelu", _into(_gelu), _into(_gelu_derivative)),
-    "sine": Activation("sine", _sine, _sine_derivative),
+    "leakyRelu": Activation("leakyRelu", _leaky_relu, _leaky_relu_derivative),
+    "elu": Activation("elu", _elu, _elu_derivative),
+    "softplus": Activation("softplus", _softplus, _softplus_derivative),
+    "swish": Activation("swish", _swish, _swish_derivative),
+    "gelu": Activation("gelu", _gelu, _gelu_derivative),
+    "sine": Activation("sine", np.sin, _sine_derivative),
 }

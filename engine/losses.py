@@ -18,19 +18,21 @@ for one: `LOSSES[name](problem)` or `make_head(name, problem)`;
 - huber (regression, δ = 1): E = ½d² for |d| <= 1 and |d| - ½ beyond, where
   d = z - y; dE/dz = d clipped to [-1, 1].
 
+- softmax (K outputs, labels are class indices 0..K-1): p = softmax(z) per
+  example (z is (K, n), one row per output node), E = -ln p_label,
+  dE/dz = p - onehot(label). Not offered by the page yet (`SOFTMAX`, not in
+  `LOSSES`); it is what a K-class task builds on.
+
 `error` and `gradient` take the prediction `a` when the caller already has it.
-Like activations, the prediction and the gradient are defined as builders of
-NumPy calls into given buffers (`prediction_calls`, `gradient_calls`), which
-the training pass prebuilds.
+These are vectorised NumPy (drawing the grids, and the readable reference the
+tests check the kernel against); training computes the same per example in
+`engine/kernel.py`, where `kernel_head` names the head.
 """
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
-from .activations import HALF, ONE, Call
 from .settings import LOSSES_FOR_PROBLEM
 
 
@@ -38,7 +40,9 @@ class Loss:
     """The output head for one problem ("classification" or "regression")."""
 
     name = ""
-    prediction_is_identity = False  # the prediction is z itself: no copy needed
+    prediction_is_identity = False  # the prediction is z itself
+    multiclass = False  # K output nodes instead of one
+    kernel_head = ""  # the head's name in engine/kernel.py
 
     def __init__(self, problem: str):
         if problem not in LOSSES_FOR_PROBLEM:
@@ -49,13 +53,12 @@ class Loss:
 
     # --- what subclasses define ---
 
-    def prediction_calls(self, z: np.ndarray, out: np.ndarray) -> list[Call]:
-        """Calls writing the displayed prediction for `z` into `out`."""
-        return [] if out is z else [partial(np.copyto, out, z)]
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        """The displayed prediction for `z` (a new array)."""
+        return z
 
-    def gradient_calls(self, z, y, a, out, scratch) -> list[Call]:
-        """Calls writing dE/dz into `out`, given the prediction `a` (`scratch`
-        is a spare buffer of the same shape)."""
+    def gradient_of(self, z: np.ndarray, y: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """dE/dz given the prediction `a` (a new array)."""
         raise NotImplementedError
 
     def error(self, z, y, a=None, out=None) -> np.ndarray:
@@ -65,17 +68,23 @@ class Loss:
     # --- conveniences ---
 
     def prediction(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        out = np.empty_like(z) if out is None else out
-        _run(self.prediction_calls(z, out))
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = self.predict(z)
+        if out is None:
+            return np.array(value, dtype=np.result_type(z, np.float32))
+        if value is not out:
+            np.copyto(out, value, casting="same_kind")
         return out
 
     def gradient(self, z, y, a=None, out=None, scratch=None) -> np.ndarray:
         """dE/dz per example."""
         z = np.asarray(z, dtype=np.float64)
         a = self.prediction(z) if a is None else a
-        out = np.empty_like(z) if out is None else out
-        scratch = np.empty_like(z) if scratch is None else scratch
-        _run(self.gradient_calls(z, np.asarray(y, dtype=np.float64), a, out, scratch))
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = self.gradient_of(z, np.asarray(y, dtype=np.float64), a)
+        if out is None:
+            return np.asarray(value, dtype=np.float64)
+        np.copyto(out, value)
         return out
 
     def _predicted(self, z, a):
@@ -91,19 +100,15 @@ class SquaredError(Loss):
     def __init__(self, problem: str):
         super().__init__(problem)
         self.prediction_is_identity = problem == "regression"
+        self.kernel_head = "linear" if self.prediction_is_identity else "tanh"
 
-    def prediction_calls(self, z, out):
+    def predict(self, z):
+        return z if self.prediction_is_identity else np.tanh(z)
+
+    def gradient_of(self, z, y, a):
         if self.prediction_is_identity:
-            return super().prediction_calls(z, out)
-        return [partial(np.tanh, z, out)]
-
-    def gradient_calls(self, z, y, a, out, scratch):
-        calls = [partial(np.subtract, a, y, out)]
-        if not self.prediction_is_identity:
-            calls += [partial(np.multiply, a, a, scratch),
-                      partial(np.subtract, ONE, scratch, scratch),
-                      partial(np.multiply, out, scratch, out)]
-        return calls
+            return a - y
+        return (a - y) * (1.0 - a * a)
 
     def error(self, z, y, a=None, out=None):
         out = np.subtract(self._predicted(z, a), y, out=out)
@@ -113,12 +118,13 @@ class SquaredError(Loss):
 
 class CrossEntropy(Loss):
     name = "crossEntropy"
+    kernel_head = "crossEntropy"
 
-    def prediction_calls(self, z, out):
-        return [partial(np.multiply, z, HALF, out), partial(np.tanh, out, out)]
+    def predict(self, z):
+        return np.tanh(z * 0.5)
 
-    def gradient_calls(self, z, y, a, out, scratch):
-        return [partial(np.subtract, a, y, out), partial(np.multiply, out, HALF, out)]
+    def gradient_of(self, z, y, a):
+        return (a - y) * 0.5
 
     def error(self, z, y, a=None, out=None):
         target = (y + 1.0) * 0.5
@@ -132,9 +138,10 @@ class CrossEntropy(Loss):
 class AbsoluteError(Loss):
     name = "absolute"
     prediction_is_identity = True
+    kernel_head = "absolute"
 
-    def gradient_calls(self, z, y, a, out, scratch):
-        return [partial(np.subtract, z, y, out), partial(np.sign, out, out)]
+    def gradient_of(self, z, y, a):
+        return np.sign(z - y)
 
     def error(self, z, y, a=None, out=None):
         out = np.subtract(z, y, out=out)
@@ -144,10 +151,11 @@ class AbsoluteError(Loss):
 class HuberError(Loss):
     name = "huber"
     prediction_is_identity = True
+    kernel_head = "huber"
     delta = 1.0
 
-    def gradient_calls(self, z, y, a, out, scratch):
-        return [partial(np.subtract, z, y, out), partial(np.clip, out, -self.delta, self.delta, out)]
+    def gradient_of(self, z, y, a):
+        return np.clip(z - y, -self.delta, self.delta)
 
     def error(self, z, y, a=None, out=None):
         d = np.abs(z - y)
@@ -158,10 +166,42 @@ class HuberError(Loss):
         return out
 
 
-def _run(calls: list[Call]) -> None:
-    with np.errstate(over="ignore", invalid="ignore"):
-        for call in calls:
-            call()
+class SoftmaxCrossEntropy(Loss):
+    """K outputs; z and p are (K, n), labels y (n,) are class indices."""
+
+    name = "softmax"
+    multiclass = True
+    kernel_head = "softmax"
+
+    def __init__(self, problem: str = "classification"):
+        self.problem = problem
+
+    def predict(self, z):
+        shifted = z - z.max(axis=0, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=0, keepdims=True)
+
+    def _onehot(self, y, shape):
+        onehot = np.zeros(shape)
+        onehot[np.asarray(y, dtype=np.int64).reshape(-1), np.arange(shape[1])] = 1.0
+        return onehot
+
+    def gradient_of(self, z, y, a):
+        return a - self._onehot(y, a.shape)
+
+    def error(self, z, y, a=None, out=None):
+        z = np.asarray(z, dtype=np.float64)
+        top = z.max(axis=0)
+        log_total = top + np.log(np.exp(z - top).sum(axis=0))
+        labels = np.asarray(y, dtype=np.int64).reshape(-1)
+        value = log_total - z[labels, np.arange(z.shape[1])]
+        if out is None:
+            return value
+        np.copyto(out, value)
+        return out
+
+
+SOFTMAX = SoftmaxCrossEntropy
 
 
 LOSSES: dict[str, type[Loss]] = {
@@ -174,6 +214,8 @@ LOSSES: dict[str, type[Loss]] = {
 
 def make_head(loss: str, problem: str) -> Loss:
     """The head for loss `loss` on `problem`; ValueError if they do not fit."""
+    if loss == SOFTMAX.name:
+        return SOFTMAX(problem)
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}")
     return LOSSES[loss](problem)

@@ -105,7 +105,7 @@ class Session:
         self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
         self.trainer = Trainer(self.network, *self._features(), self._config(),
-                               dropout_rng=np.random.default_rng(_dropout_seed(s["seed"])))
+                               dropout_seed=_dropout_seed(s["seed"]))
         self.epoch = 0
         self.divergence = None
         self.history.clear()
@@ -201,20 +201,14 @@ class Session:
         return True
 
     def step(self, epochs: int = 1, max_examples: int | None = None) -> int:
-        """Train up to `epochs` epochs; return how many completed. Stops early
-        when the divergence guard fires (then `divergence` says why).
-
-        `max_examples` bounds the work of one call, for a scheduler that
-        shares the engine between sessions: once at least that many training
-        examples were processed in this call, training stops at the next
-        boundary this engine can stop at. Here that is the end of an epoch
-        (an epoch is never split), so at least one epoch runs."""
+        """Train up to `epochs` epochs; return how many were completed. Stops
+        early when the divergence guard fires (then `divergence` says why), and,
+        given `max_examples`, at the first batch boundary after that many
+        examples in this call, keeping its place inside the epoch for the next
+        call (losses and history move only at epoch ends)."""
         if self.divergence is not None:
             return 0
-        if max_examples is not None:
-            # Epochs needed to pass `max_examples`, rounded up; at least one.
-            epochs = min(int(epochs), max(1, -(-int(max_examples) // max(1, self.examples_per_epoch))))
-        result = self.trainer.run(epochs)
+        result = self.trainer.run(epochs, max_examples)
         self.history.extend(result.points)
         self.epoch = self.trainer.epoch
         self.divergence = result.divergence
@@ -260,6 +254,17 @@ class Session:
     def losses(self) -> tuple[float, float]:
         return self.trainer.losses()
 
+    def gradient_norms(self) -> list[float]:
+        """Per weight layer (input→first hidden … last hidden→output) the norm
+        of the mean gradient of the last update (zeros before the first)."""
+        return self.trainer.gradient_norms.tolist()
+
+    def trace(self, index: int):
+        """Training point `index` through forward and backward at the current
+        weights (`training.Trace`: z, a, δ per layer and each weight's gradient)."""
+        features, targets = self._features()[:2]
+        return self.trainer.trace(features[index], targets[index])
+
     def picture(self) -> GridPicture:
         """The grids of the current network (one vectorised pass)."""
         return GridPicture.of(self.network, self.active)
@@ -279,8 +284,9 @@ class Session:
 
 
 def _dropout_seed(seed: str) -> int:
-    """Dropout masks come from their own generator so that the original's
-    stream is untouched; it is derived from the seed for reproducibility."""
+    """Dropout masks come from the kernel's own generator so that the
+    original's stream is untouched; its state starts from the seed, so a run
+    is reproducible (and the state is a single integer to save and resume)."""
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 

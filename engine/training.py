@@ -1,56 +1,58 @@
-"""Training: epochs of mini-batches exactly as the original runs them.
+"""Training: epochs exactly as the original runs them, in the compiled kernel.
 
 One epoch (spec §4.2, §10.3–10.5) visits the training examples in stored
-order and applies an update after every `batch_size` of them. Between updates
-the weights are fixed, so each batch is one vectorised forward and backward
-pass whose gradient is the sum over the batch, in data order. The gradient
-accumulators are not cleared at the end of an epoch: the n mod B leftover
-examples are computed at the end of the epoch (at the weights of that time)
-and join the next epoch's first update, which then averages over
-leftover + B examples. With B > n no update ever happens (and nothing is
-computed for the leftovers: they could never be applied).
+order, one forward and backward pass each, and applies an update after
+example i iff (i + 1) % B == 0. The accumulators are not cleared at the end
+of an epoch: the n mod B leftover examples join the next epoch's first
+update, which then averages over leftover + B examples. With B > n no update
+ever happens. `engine/kernel.py` does all of it, with the original's
+arithmetic in the original's order, so losses and weights are bit for bit
+the original's (given the same elementary functions, see the kernel's imports).
 
-Update, per parameter, with g the batch's mean gradient, η the learning rate,
-λ the regularization rate and R' the regularizer's derivative:
-- bias: b ← b - step (biases are never regularized);
-- weight, unless dead: r = R'(w_old), w₁ = w_old - step, w₂ = w₁ - η·λ·r;
-  with L1, when w₁·w₂ < 0 the weight is set to 0 and the link is dead from
-  then on (never trained again, still used forward); otherwise w = w₂.
-The step is the optimizer's (`optimizers.py`); plain SGD's is η·g.
+Update, per parameter, with η the learning rate, λ the regularization rate,
+R' the regularizer's derivative (L1: sign, L2: w, none: 0) and count the
+examples accumulated:
+- SGD (the original): b ← b - (η·Σδ)/count; w₁ = w - (η/count)·Σg,
+  w₂ = w₁ - (η·λ)·R'(w); with L1, when w₁·w₂ < 0 the weight is set to 0 and
+  the link is dead from then on (never trained again, still used forward);
+  otherwise w = w₂.
+- other optimizers: the step for the mean gradient Σ/count replaces the SGD
+  term (momentum, nesterov, adagrad, rmsprop, adadelta, adam; their maths in
+  the kernel's docstrings), the penalty and L1 death as above.
 
 After every epoch the train and test losses (mean per-example error, no
-regularization term) come from one forward pass over both sets, summed in
-data order like the original.
+regularization term) come from a forward pass per point, summed in data order.
 
 The divergence guard: when an epoch leaves a non-finite loss or weight, the
-parameters, dead links, pending gradients and optimizer state from before
-that epoch are put back and `run` stops with a `Divergence` saying why.
+whole training state from before that epoch is put back and `run` stops with
+a `Divergence` saying why.
+
+Partial epochs: `run(epochs, max_examples)` stops, once `max_examples`
+examples were processed in the call, at the next batch boundary and goes on
+from there next time (losses only at epoch ends), so a scheduler can share
+the CPU fairly between sessions of very different sizes.
 
 Live changes (`configure`) keep the weights. A new optimizer starts from
 fresh state. When regularization stops being L1 the dead links come back to
 life: they were only frozen because of L1, and leaving them frozen would
 show dead links under a setting that cannot kill any. `configure` also
-accepts a new batch size (batches are re-sliced and the pending gradient
-joins the next update), although the session rebuilds on a batch-size change,
-as the original does.
+accepts a new batch size (the pending examples join the next update),
+although the session rebuilds on a batch-size change, as the original does.
 
-Performance: every batch runs as a prebuilt list of NumPy calls on
-preallocated buffers (see `network.py`), rebuilt only when the data or the
-configuration change.
+The kernel releases the GIL, so sessions in different threads train on
+different cores at once.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 
+from . import kernel
 from .losses import make_head
-from .activations import ZERO
-from .network import Network, Workspace, backward_calls, forward_calls, inputs_by_row
-from .optimizers import OPTIMIZERS, Optimizer
+from .network import Network, NodeScratch
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,54 @@ class Divergence:
 
 @dataclass
 class RunResult:
-    """`points`: (epoch, train_loss, test_loss) after each completed epoch."""
+    """`points`: (epoch, train_loss, test_loss) after each completed epoch;
+    `examples`: training examples processed."""
 
     points: list[tuple[int, float, float]] = field(default_factory=list)
     divergence: Divergence | None = None
+    examples: int = 0
+
+
+@dataclass
+class Trace:
+    """One example through the network at the current weights (no dropout).
+
+    Per non-input layer l: `z[l]`, `a[l]`, `delta[l]` (units_l,) — the
+    pre-activation, the output and dE/dz; `weight_gradients[l]`
+    (units_{l-1}, units_l) and `bias_gradients[l]` (units_l,) — this
+    example's dE/dparams (dead links 0). `inputs` (k,) are the input nodes'
+    values and `error` the head's error for the example."""
+
+    inputs: np.ndarray
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    delta: list[np.ndarray]
+    weight_gradients: list[np.ndarray]
+    bias_gradients: list[np.ndarray]
+    error: float
+
+
+class TrainingState:
+    """Everything that evolves while training, besides the network's params
+    and dead links: gradient accumulators `acc` (P,), optimizer state `opt`
+    (2, P), counters `ints` (4,) (position in the epoch, examples pending,
+    Adam's steps), the dropout generator `rng` (1,) uint64 and the last
+    update's per-layer gradient norms; plus a copy of all of it (with params
+    and dead links) taken at each epoch start, for the divergence guard."""
+
+    def __init__(self, network: Network, dropout_seed: int):
+        size = network.num_params
+        self.acc = np.zeros(size)
+        self.opt = np.zeros((2, size))
+        self.ints = np.zeros(4, np.int64)
+        self.rng = np.array([dropout_seed % 2**64], dtype=np.uint64)
+        self.grad_norms = np.zeros(network.num_layers)
+        self.snap_params = np.zeros(size)
+        self.snap_acc = np.zeros(size)
+        self.snap_dead = np.zeros(size, bool)
+        self.snap_opt = np.zeros((2, size))
+        self.snap_ints = np.zeros(4, np.int64)
+        self.snap_rng = np.zeros(1, np.uint64)
 
 
 class Trainer:
@@ -89,53 +135,69 @@ class Trainer:
 
     def __init__(self, network: Network, features_train: np.ndarray, targets_train: np.ndarray,
                  features_test: np.ndarray, targets_test: np.ndarray, config: TrainingConfig,
-                 dropout_rng: np.random.Generator | None = None):
+                 dropout_seed: int = 0):
         self.network = network
         self.config = config
-        self.dropout_rng = dropout_rng if dropout_rng is not None else np.random.default_rng(0)
         self.epoch = 0
-        size = network.num_params
-        self._grad = np.zeros(size)  # the current batch's Σ gradient
-        self._pending = np.zeros(size)  # Σ gradient of examples not yet applied
-        self._pending_count = 0
-        self._step = np.zeros(size)
-        self._reg_derivative = np.zeros(size)
-        self._reg_scale = np.zeros(size)  # η·λ at weights, 0 at biases
-        self._before_reg = np.zeros(size)  # w₁ (L1 only)
-        self._crossed = np.zeros(size, bool)
-        self.optimizer: Optimizer = OPTIMIZERS[config.optimizer](size, network.is_bias)
-        self._snapshot: list[tuple[np.ndarray, np.ndarray]] = []
+        self.state = TrainingState(network, dropout_seed)
+        self.scratch = NodeScratch(network.num_nodes)
+        self._cfg_i = np.zeros(6, np.int64)
+        self._cfg_f = np.zeros(3)
         self._losses = (math.nan, math.nan)
-        self._loss_params = np.full(size, np.nan)
+        self._loss_params = np.full(network.num_params, np.nan)
         self._apply_head(config)
+        self._set_config(config)
         self._install_data(features_train, targets_train, features_test, targets_test)
 
     # --- public ----------------------------------------------------------------
 
-    def run(self, epochs: int) -> RunResult:
-        """Train up to `epochs` epochs; stop early (weights restored) if one diverges."""
+    def run(self, epochs: int, max_examples: int | None = None) -> RunResult:
+        """Train up to `epochs` whole epochs; stop early (state restored) if one
+        diverges, or at the first batch boundary after `max_examples` examples."""
+        epochs = max(int(epochs), 0)
         result = RunResult()
-        with np.errstate(all="ignore"):
-            for _ in range(int(epochs)):
-                self._save_snapshot()
-                self._train_epoch()
-                train, test = self._evaluate()
-                weights_ok = math.isfinite(float(self.network.params.sum()))
-                if not (weights_ok and math.isfinite(train) and math.isfinite(test)):
-                    self._restore_snapshot()
-                    result.divergence = Divergence(self.epoch, self._divergence_reason(weights_ok))
-                    break
-                self.epoch += 1
-                self._set_losses(train, test)
-                result.points.append((self.epoch, train, test))
+        if epochs == 0:
+            return result
+        network, state, s = self.network, self.state, self.scratch
+        losses = np.empty((epochs, 2))
+        done, status, examples = kernel.train(
+            self._x_train, self._y_train, self._x_test, self._y_test,
+            network.params, state.acc, network.dead, state.opt, state.ints, state.rng, state.grad_norms,
+            state.snap_params, state.snap_acc, state.snap_dead, state.snap_opt, state.snap_ints,
+            state.snap_rng, network.sizes, network.param_offsets, network.node_offsets,
+            s.work, s.errs, self._cfg_i, self._cfg_f, epochs, int(max_examples or 0), losses)
+        for i in range(done):
+            result.points.append((self.epoch + i + 1, float(losses[i, 0]), float(losses[i, 1])))
+        self.epoch += done
+        result.examples = int(examples)
+        if done:
+            self._set_losses(*result.points[-1][1:])
+        if status != kernel.RUNNING:
+            result.divergence = Divergence(self.epoch,
+                                           self._divergence_reason(status == kernel.DIVERGED_LOSS))
         return result
 
     def losses(self) -> tuple[float, float]:
         """(train, test) loss of the current weights (recomputed if they were edited)."""
         if not np.array_equal(self._loss_params, self.network.params):
-            with np.errstate(all="ignore"):
-                self._set_losses(*self._evaluate())
+            self._set_losses(*self._evaluate())
         return self._losses
+
+    @property
+    def position(self) -> int:
+        """Examples of the current epoch already trained (0 at an epoch boundary)."""
+        return int(self.state.ints[kernel.POSITION])
+
+    @property
+    def gradient_norms(self) -> np.ndarray:
+        """(L,) the norm of each weight layer's mean gradient (live links) in
+        the last update, input→first hidden first; zeros before any update."""
+        return self.state.grad_norms.copy()
+
+    @property
+    def optimizer_state(self) -> list[np.ndarray]:
+        """The optimizer's per-parameter state arrays (P,) (views)."""
+        return [self.state.opt[0], self.state.opt[1]]
 
     def configure(self, config: TrainingConfig) -> None:
         """Apply a live settings change; weights and epoch are kept."""
@@ -144,16 +206,40 @@ class Trainer:
         if old.regularization == "L1" and config.regularization != "L1":
             self.network.dead[:] = False
         if config.optimizer != old.optimizer:
-            self.optimizer = OPTIMIZERS[config.optimizer](self.network.num_params, self.network.is_bias)
+            self.state.opt.fill(0.0)
+            self.state.ints[kernel.ADAM_STEPS] = 0
         if (config.loss, config.problem) != (old.loss, old.problem):
             self._apply_head(config)
             self._loss_params.fill(np.nan)
-        self._build_plans()
+        self._set_config(config)
 
     def set_data(self, features_train, targets_train, features_test, targets_test) -> None:
         """New data for the same network (the Regenerate button). Gradients
-        pending from the old data stay and join the next update."""
+        pending from the old data stay and join the next update; an epoch
+        half done starts over on the new data."""
+        self.state.ints[kernel.POSITION] = 0
         self._install_data(features_train, targets_train, features_test, targets_test)
+
+    def trace(self, features: np.ndarray, target: float) -> Trace:
+        """One example F (k,) with target y through forward and backward."""
+        network, s = self.network, self.scratch
+        x = np.ascontiguousarray(features, dtype=np.float64).reshape(1, -1)
+        grad = np.zeros(network.num_params)
+        y = np.array([float(target)])
+        error = np.empty(1)
+        kernel.errors(x, y, network.params, network.sizes, network.param_offsets,
+                      network.node_offsets, network.activation_code, network.head_code,
+                      s.work, s.rng, s.errs, error)
+        kernel.trace(x, y, network.params, network.dead, network.sizes, network.param_offsets,
+                     network.node_offsets, network.activation_code, network.head_code, s.work, s.rng, grad)
+        offsets = network.node_offsets
+        layers = range(1, network.num_layers + 1)
+        cut = [slice(int(offsets[l]), int(offsets[l]) + network.layer_sizes[l]) for l in layers]
+        pairs = network.block_values(grad)
+        return Trace(inputs=x[0].copy(), z=[s.column(kernel.Z, c) for c in cut],
+                     a=[s.column(kernel.A, c) for c in cut], delta=[s.column(kernel.DELTA, c) for c in cut],
+                     weight_gradients=[w.copy() for w, _ in pairs], bias_gradients=[b.copy() for _, b in pairs],
+                     error=float(error[0]))
 
     # --- set-up ------------------------------------------------------------------
 
@@ -162,173 +248,55 @@ class Trainer:
         if (head.name, head.problem) != (config.loss, config.problem):
             self.network.head = make_head(config.loss, config.problem)
 
+    def _set_config(self, config: TrainingConfig) -> None:
+        network = self.network
+        dropout = float(config.dropout)
+        self._cfg_i[:] = (network.activation_code, network.head_code,
+                          kernel.REGULARIZATIONS.index(config.regularization),
+                          kernel.OPTIMIZERS.index(config.optimizer), max(int(config.batch_size), 1),
+                          1 if dropout > 0.0 and network.num_layers > 1 else 0)
+        self._cfg_f[:] = (config.learning_rate, config.regularization_rate, dropout)
+
     def _install_data(self, features_train, targets_train, features_test, targets_test) -> None:
-        train = inputs_by_row(features_train)
-        test = inputs_by_row(features_test)
-        self._n_train, self._n_test = train.shape[1], test.shape[1]
-        self._train_inputs = train
-        self._train_targets = np.asarray(targets_train, dtype=np.float64).reshape(1, -1)
-        # Both sets side by side: the two losses cost one forward pass.
-        self._all_inputs = np.concatenate([train, test], axis=1)
-        self._all_targets = np.concatenate(
-            [self._train_targets, np.asarray(targets_test, dtype=np.float64).reshape(1, -1)], axis=1)
-        self._errors = np.zeros((1, self._all_inputs.shape[1]))
-        self._error_sums = np.zeros(self._all_inputs.shape[1])
-        n = self._n_train
-        self._loss_views = (self._errors[0, :n], self._errors[0, n:], self._error_sums[:n], self._error_sums[n:])
-        self._build_plans()
-        with np.errstate(all="ignore"):
-            self._set_losses(*self._evaluate())
+        self._y_train = np.ascontiguousarray(targets_train, dtype=np.float64).reshape(-1)
+        self._y_test = np.ascontiguousarray(targets_test, dtype=np.float64).reshape(-1)
+        self._x_train = self._rows(features_train, len(self._y_train))
+        self._x_test = self._rows(features_test, len(self._y_test))
+        self._set_losses(*self._evaluate())
 
-    def _build_plans(self) -> None:
-        """Prebuild the NumPy calls of every batch, the leftover pass, the
-        updates and the loss pass for the current data and configuration."""
-        network, config = self.network, self.config
-        batch, n = max(int(config.batch_size), 1), self._n_train
-        dropout_on = config.dropout > 0.0
-        dropout = (float(config.dropout), self.dropout_rng) if dropout_on else None
-        workspaces: dict[int, Workspace] = {}
-
-        def pass_calls(start: int, stop: int, grad: np.ndarray) -> list:
-            rows = stop - start
-            if rows not in workspaces:
-                workspaces[rows] = Workspace(network, rows, dropout=dropout_on)
-            ws = workspaces[rows]
-            # Each batch gets its own contiguous copy, sliced once here.
-            inputs = np.ascontiguousarray(self._train_inputs[:, start:stop])
-            targets = np.ascontiguousarray(self._train_targets[:, start:stop])
-            return (forward_calls(network, ws, inputs, dropout)
-                    + backward_calls(network, ws, inputs, targets, grad, dropout=dropout_on))
-
-        self._set_reg_scale()
-        self._snapshot = []
-        num_batches = n // batch if batch <= n else 0
-        self._batch = batch
-        self._update_cache: dict[int, list] = {}
-        self._first_batch = pass_calls(0, batch, self._grad) if num_batches else []
-        rest = []
-        for i in range(1, num_batches):
-            rest += pass_calls(i * batch, (i + 1) * batch, self._grad)
-            rest += self._update_calls(batch)
-        self._other_batches = rest
-        leftover = n - num_batches * batch if num_batches else 0
-        self._leftover_count = leftover
-        self._leftover = pass_calls(n - leftover, n, self._pending) if leftover else []
-
-        evaluation = Workspace(network, self._all_inputs.shape[1])
-        self._evaluation_ws = evaluation
-        self._evaluation = forward_calls(network, evaluation, self._all_inputs)
-
-    def _set_reg_scale(self) -> None:
-        config = self.config
-        scale = config.learning_rate * config.regularization_rate
-        if config.regularization == "none":
-            scale = 0.0
-        np.copyto(self._reg_scale, np.where(self.network.weight_mask, scale, 0.0))
-
-    def _update_calls(self, count: int) -> list:
-        """The calls of one update from Σ gradient `self._grad` over `count` examples."""
-        cached = self._update_cache.get(count)
-        if cached is not None:
-            return cached
-        config, network = self.config, self.network
-        params, step, grad = network.params, self._step, self._grad
-        r, scale = self._reg_derivative, self._reg_scale
-        l1 = config.regularization == "L1"
-        calls = []
-        if l1:
-            # Dead links take no part: no gradient into the optimizer, no step.
-            calls.append(partial(np.copyto, grad, 0.0, where=network.dead))
-        calls += self.optimizer.step_calls(grad, count, config.learning_rate, step)
-        if l1:
-            w1, crossed, dead = self._before_reg, self._crossed, network.dead
-            calls += [partial(np.copyto, step, 0.0, where=dead),
-                      partial(np.sign, params, r),
-                      partial(np.multiply, r, scale, r),
-                      partial(np.copyto, r, 0.0, where=dead),
-                      partial(np.subtract, params, step, w1),
-                      partial(np.subtract, w1, r, params),
-                      # w₁·w₂ < 0: the penalty pushed the weight across zero.
-                      partial(np.multiply, w1, params, r),
-                      partial(np.less, r, ZERO, crossed),
-                      partial(np.copyto, params, 0.0, where=crossed),
-                      partial(np.logical_or, dead, crossed, dead)]
-        elif config.regularization == "L2" and config.regularization_rate != 0.0:
-            calls += [partial(np.multiply, params, scale, r),
-                      partial(np.subtract, params, step, params),
-                      partial(np.subtract, params, r, params)]
-        else:
-            calls.append(partial(np.subtract, params, step, params))
-        self._update_cache[count] = calls
-        return calls
-
-    # --- epochs --------------------------------------------------------------------
-
-    def _train_epoch(self) -> None:
-        if not self._first_batch:
-            return
-        for call in self._first_batch:
-            call()
-        count = self._batch
-        if self._pending_count:
-            np.add(self._grad, self._pending, out=self._grad)
-            count += self._pending_count
-            self._pending_count = 0
-        for call in self._update_calls(count):
-            call()
-        for call in self._other_batches:
-            call()
-        if self._leftover_count:
-            for call in self._leftover:
-                call()
-            self._pending_count = self._leftover_count
+    def _rows(self, features, n: int) -> np.ndarray:
+        """F as a C-contiguous float64 (n, k) array (k may be 0)."""
+        return np.ascontiguousarray(features, dtype=np.float64).reshape(n, self.network.layer_sizes[0])
 
     def _evaluate(self) -> tuple[float, float]:
         """(train, test): mean per-example error, each summed in data order."""
-        for call in self._evaluation:
-            call()
-        ws = self._evaluation_ws
-        self.network.head.error(ws.outputs[-1], self._all_targets, a=ws.prediction, out=self._errors)
-        train_errors, test_errors, train_sums, test_sums = self._loss_views
-        # cumsum adds strictly left to right, as the original's loop does.
-        train = test = 0.0
-        if self._n_train:
-            train_errors.cumsum(out=train_sums)
-            train = float(train_sums[-1]) / self._n_train
-        if self._n_test:
-            test_errors.cumsum(out=test_sums)
-            test = float(test_sums[-1]) / self._n_test
-        return train, test
+        network, s = self.network, self.scratch
+        args = (network.params, network.sizes, network.param_offsets, network.node_offsets,
+                network.activation_code, network.head_code, s.work, s.rng, s.errs)
+        return (kernel.mean_error(self._x_train, self._y_train, *args),
+                kernel.mean_error(self._x_test, self._y_test, *args))
 
     def _set_losses(self, train: float, test: float) -> None:
         self._losses = (train, test)
         np.copyto(self._loss_params, self.network.params)
-
-    # --- divergence guard ------------------------------------------------------------
-
-    def _state_arrays(self) -> list[np.ndarray]:
-        network = self.network
-        arrays = [network.params, self._pending, *self.optimizer.state]
-        if self.config.regularization == "L1":  # the only way links die
-            arrays.append(network.dead)
-        return arrays
-
-    def _save_snapshot(self) -> None:
-        if not self._snapshot:
-            self._snapshot = [(array, array.copy()) for array in self._state_arrays()]
-            self._snapshot_pending_count = self._pending_count
-            return
-        for array, saved in self._snapshot:
-            np.copyto(saved, array)
-        self._snapshot_pending_count = self._pending_count
-
-    def _restore_snapshot(self) -> None:
-        for array, saved in self._snapshot:
-            np.copyto(array, saved)
-        self._pending_count = self._snapshot_pending_count
 
     def _divergence_reason(self, weights_ok: bool) -> str:
         what = "loss" if weights_ok else "weights"
         rate = f"{self.config.learning_rate:g}"
         return (f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; "
                 f"lower it and press play")
+
+
+def warm_up() -> None:
+    """Load (or, the first time, compile and cache) every kernel entry point,
+    so that no user waits for it: a tiny network trains an epoch with
+    dropout, is measured, predicts and traces one example."""
+    network = Network([2, 2, 1], "tanh", "squared", "classification")
+    network.params[:] = 0.1
+    features = np.array([[0.5, -0.5], [-0.25, 0.75]])
+    targets = np.array([1.0, -1.0])
+    trainer = Trainer(network, features, targets, features, targets, TrainingConfig(dropout=0.5, batch_size=1))
+    trainer.run(1, max_examples=1)
+    trainer.trace(features[0], targets[0])
+    network.predict(features)
+    network.errors(features, targets)

@@ -22,6 +22,8 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from engine.training import warm_up
+
 from . import datasets_api, logs, pages
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
@@ -59,6 +61,12 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         # interval the loop then waits up to 5 ms to get it back for every send.
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
         logs.install()
+        # The compiled training kernel is loaded from numba's on-disk cache here,
+        # not in a tab's first frame. The very first start after an install
+        # compiles it (tens of seconds of CPU): in a thread, so the server
+        # answers meanwhile; a tab that needs the kernel before then waits for it.
+        app.state.warm = threading.Thread(target=warm_up, name="kernel-warm-up", daemon=True)
+        app.state.warm.start()
         # Everything loaded so far lives as long as the server: keep it out of
         # the collector's full passes, which otherwise stall the loop now and then.
         gc.freeze()

@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
-from engine.losses import make_head
-from engine.network import Network, Workspace, backward_calls, forward_calls, inputs_by_row
+from engine import kernel, settings
+from engine.losses import SOFTMAX, make_head
+from engine.network import Network
+from engine.training import Trainer, TrainingConfig
+from tests.engine import numpy_reference
 
 SHAPES = {
     "deep": [3, 4, 2, 1],
@@ -31,78 +34,125 @@ def _data(k, n=12, problem="classification", seed=1):
     return F, y
 
 
-def _numeric_gradient(network, F, y, h=1e-6):
+def _numeric_gradient(network, F, y, h=1e-6, errors=None):
+    errors = errors or (lambda: network.errors(F, y).sum())
     numeric = np.zeros(network.num_params)
     for p in range(network.num_params):
         saved = network.params[p]
         network.params[p] = saved + h
-        up = network.errors(F, y).sum()
+        up = errors()
         network.params[p] = saved - h
-        down = network.errors(F, y).sum()
+        down = errors()
         network.params[p] = saved
         numeric[p] = (up - down) / (2 * h)
     return numeric
 
 
+def _kernel_gradient_sum(network, F, y):
+    """Σ over the examples of the kernel's one-example gradient (`trace`)."""
+    trainer = Trainer(network, F, y, F[:0], y[:0], TrainingConfig(loss=network.head.name,
+                                                                   problem=network.head.problem))
+    total = np.zeros(network.num_params)
+    for features, target in zip(F, y):
+        trace = trainer.trace(features, target)
+        for (w, b), grad_w, grad_b in zip(network.block_values(total), trace.weight_gradients,
+                                          trace.bias_gradients):
+            w += grad_w
+            b += grad_b
+    return total
+
+
 @pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear", "elu", "gelu", "sine"])
+@pytest.mark.parametrize("activation", settings.ACTIVATION_CHOICES)
 def test_gradient_matches_central_differences(shape, activation):
     sizes = SHAPES[shape]
     network = _network(sizes, activation)
     F, y = _data(sizes[0])
-    analytic = network.gradient_sum(F, y)
+    analytic = _kernel_gradient_sum(network, F, y)
     assert analytic.shape == network.params.shape
     assert np.allclose(analytic, _numeric_gradient(network, F, y), rtol=1e-5, atol=1e-7)
+    # The readable NumPy reference agrees with the kernel.
+    assert np.allclose(numpy_reference.gradient_sum(network, F, y), analytic, rtol=1e-10, atol=1e-13)
+    assert np.allclose(numpy_reference.errors(network, F, y), network.errors(F, y), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("loss,problem", HEADS)
 def test_gradient_matches_central_differences_for_every_head(loss, problem):
     network = _network([2, 3, 2, 1], "tanh", loss, problem, seed=3)
     F, y = _data(2, problem=problem, seed=4)
-    assert np.allclose(network.gradient_sum(F, y), _numeric_gradient(network, F, y), rtol=1e-5, atol=1e-7)
+    analytic = _kernel_gradient_sum(network, F, y)
+    assert np.allclose(analytic, _numeric_gradient(network, F, y), rtol=1e-5, atol=1e-7)
+    assert np.allclose(numpy_reference.gradient_sum(network, F, y), analytic, rtol=1e-10, atol=1e-13)
 
 
-def _masked_pass(network, F, y, rate, seed, with_gradient):
-    ws = Workspace(network, len(F), dropout=True)
-    inputs = inputs_by_row(F)
-    targets = y.reshape(1, -1)
-    calls = forward_calls(network, ws, inputs, (rate, np.random.default_rng(seed)))
-    grad = np.zeros(network.num_params)
-    if with_gradient:
-        calls += backward_calls(network, ws, inputs, targets, grad, dropout=True)
-    for call in calls:
-        call()
-    error = network.head.error(ws.outputs[-1], targets, a=ws.prediction).sum()
-    return error, grad, ws
+@pytest.mark.parametrize("sizes", [[2, 4, 3], [3, 5, 4, 4], [2, 2]])
+def test_softmax_cross_entropy_gradient_matches_central_differences(sizes):
+    network = Network(sizes, "tanh", SOFTMAX())
+    network.params[:] = np.random.default_rng(2).uniform(-0.8, 0.8, network.num_params)
+    rng = np.random.default_rng(3)
+    F = rng.uniform(-2, 2, (15, sizes[0]))
+    labels = rng.integers(0, sizes[-1], 15).astype(float)
+    probabilities = network.predict(F)
+    assert probabilities.shape == (15, sizes[-1])
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert np.allclose(network.errors(F, labels), -np.log(probabilities[np.arange(15), labels.astype(int)]))
+    analytic = _kernel_gradient_sum(network, F, labels)
+    assert np.allclose(analytic, _numeric_gradient(network, F, labels), rtol=1e-5, atol=1e-7)
+    assert np.allclose(numpy_reference.gradient_sum(network, F, labels), analytic, rtol=1e-10, atol=1e-13)
+    # δ at the outputs is p - onehot
+    trace = Trainer(network, F, labels, F[:0], labels[:0], TrainingConfig(loss="softmax")).trace(F[0], labels[0])
+    onehot = np.eye(sizes[-1])[int(labels[0])]
+    assert np.allclose(trace.delta[-1], probabilities[0] - onehot, rtol=0, atol=1e-15)
+
+
+def test_a_softmax_network_trains():
+    network = Network([2, 6, 3], "tanh", SOFTMAX())
+    network.params[:] = np.random.default_rng(4).uniform(-0.5, 0.5, network.num_params)
+    rng = np.random.default_rng(5)
+    F = rng.uniform(-1, 1, (90, 2))
+    labels = (np.arctan2(F[:, 1], F[:, 0]) // (2 * np.pi / 3) % 3).astype(float)
+    trainer = Trainer(network, F[:60], labels[:60], F[60:], labels[60:],
+                      TrainingConfig(loss="softmax", learning_rate=0.3, batch_size=5))
+    start = trainer.losses()[0]
+    trainer.run(60)
+    assert trainer.losses()[0] < 0.5 * start
 
 
 @pytest.mark.parametrize("activation", ["tanh", "linear"])
 def test_dropout_gradient_matches_central_differences_for_a_fixed_mask(activation):
+    """The kernel's dropout pass: with masks taken from one training step, its
+    update equals the reference's gradient for the same masks."""
     network = _network([2, 5, 4, 1], activation, seed=6)
-    F, y = _data(2, n=20, seed=7)
-    _, analytic, ws = _masked_pass(network, F, y, 0.4, seed=11, with_gradient=True)
-    kept = ws.hidden_kept[ws.hidden_kept.sum(axis=1) != 0]
-    assert set(np.unique(ws.hidden_kept)) <= {0.0, 1 / 0.6}
-    assert 0 < np.count_nonzero(kept) < kept.size  # some units really were dropped
-    h = 1e-6
-    numeric = np.zeros(network.num_params)
-    for p in range(network.num_params):
-        saved = network.params[p]
-        network.params[p] = saved + h
-        up = _masked_pass(network, F, y, 0.4, 11, False)[0]
-        network.params[p] = saved - h
-        down = _masked_pass(network, F, y, 0.4, 11, False)[0]
-        network.params[p] = saved
-        numeric[p] = (up - down) / (2 * h)
+    F, y = _data(2, n=1, seed=7)
+    rate = 0.4
+    trainer = Trainer(network, F, y, F[:0], y[:0],
+                      TrainingConfig(learning_rate=1.0, batch_size=1, dropout=rate), dropout_seed=11)
+    before = network.params.copy()
+    trainer.run(1)
+    analytic = before - network.params  # one example, learning rate 1: the gradient itself
+    network.params[:] = before
+    offsets = network.node_offsets
+    masks = [trainer.scratch.column(kernel.KEEP, slice(offsets[l], offsets[l] + network.layer_sizes[l]))
+             .reshape(-1, 1) for l in range(1, network.num_layers)]
+    assert set(np.unique(np.concatenate(masks))) <= {0.0, 1 / (1 - rate)}
+    numeric = _numeric_gradient(network, F, y, errors=lambda: numpy_reference.errors(network, F, y, masks).sum())
     assert np.allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+    assert np.allclose(analytic, numpy_reference.gradient_sum(network, F, y, masks), rtol=1e-10, atol=1e-13)
 
 
 def test_parameters_are_one_array_with_views_per_layer():
     network = Network([3, 4, 2, 1], "tanh", "squared", "classification")
     assert network.num_params == (3 + 1) * 4 + (4 + 1) * 2 + (2 + 1) * 1
     assert [w.shape for w in network.weights] == [(3, 4), (4, 2), (2, 1)]
+    # one row per destination node: its bias, then its incoming weights in order
+    assert [b.shape for b in network.blocks] == [(4, 4), (2, 5), (1, 3)]
+    network.params[:] = np.arange(network.num_params)
+    assert network.biases[0].tolist() == [0, 4, 8, 12]
+    assert network.weights[0][:, 1].tolist() == [5, 6, 7]
     assert [b.shape for b in network.biases] == [(4,), (2,), (1,)]
+    network.params[:] = 0.0
     assert network.is_bias.sum() == 4 + 2 + 1
+    assert network.is_bias[[0, 4, 8, 12, 16, 21, 26]].all()
     assert np.array_equal(network.weight_mask, ~network.is_bias)
     assert not network.dead.any()
     for array in network.weights + network.biases:

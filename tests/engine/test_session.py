@@ -259,3 +259,18 @@ def test_a_speed_change_leaves_the_trainer_and_the_guard_alone():
     change = session.apply({"speed": "max"})
     assert change.effect is Effect.LIVE and session.trainer is trainer
     assert session.divergence is not None, "only a change that affects training clears the stop"
+
+
+def test_a_step_can_stop_inside_an_epoch_and_go_on_from_there():
+    link = {"seed": "0.4", "batchSize": 10}
+    pieces, whole = Session(dict(link)), Session(dict(link))
+    assert pieces.step(1, max_examples=30) == 0  # 30 of 250 examples: no epoch completed
+    assert pieces.epoch == 0 and pieces.trainer.position == 30
+    assert [point[0] for point in pieces.history.after(-1, 10)] == [0]  # history moves at epoch ends only
+    completed = 0
+    while completed < 3:
+        completed += pieces.step(3 - completed, max_examples=70)
+    whole.step(3)
+    assert pieces.epoch == whole.epoch == 3
+    assert np.array_equal(pieces.network.params, whole.network.params)
+    assert pieces.losses() == whole.losses()

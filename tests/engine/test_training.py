@@ -8,6 +8,7 @@ import pytest
 from engine import settings
 from engine.network import Network
 from engine.training import Trainer, TrainingConfig
+from tests.engine import numpy_reference
 
 
 def _data(n, problem="classification", k=2, seed=0):
@@ -31,7 +32,7 @@ def _trainer(n_train=25, n_test=15, problem="classification", network=None, data
     network = network or _network(problem=problem)
     config = TrainingConfig(problem=problem, **config)
     trainer = Trainer(network, X[:n_train], y[:n_train], X[n_train:], y[n_train:], config,
-                      dropout_rng=np.random.default_rng(9))
+                      dropout_seed=9)
     return trainer, X, y
 
 
@@ -48,12 +49,12 @@ def test_leftover_examples_join_the_next_epochs_first_update():
     pending, pending_count = 0.0, 0
     for _ in range(3):
         for start in (0, 10):
-            total = reference.gradient_sum(F[start:start + 10], t[start:start + 10]) + pending
+            total = numpy_reference.gradient_sum(reference, F[start:start + 10], t[start:start + 10]) + pending
             count = 10 + pending_count
             pending, pending_count = 0.0, 0
             reference.params -= 0.3 * total / count
         # The last 5 examples are seen at the weights after the epoch's last update.
-        pending, pending_count = reference.gradient_sum(F[20:25], t[20:25]), 5
+        pending, pending_count = numpy_reference.gradient_sum(reference, F[20:25], t[20:25]), 5
     result = trainer.run(3)
     assert [p[0] for p in result.points] == [1, 2, 3]
     assert np.allclose(trainer.network.params, reference.params, rtol=1e-12, atol=1e-15)
@@ -135,9 +136,9 @@ def test_configure_keeps_the_weights_and_applies_live():
     trainer.configure(TrainingConfig(learning_rate=0.1, optimizer="momentum", batch_size=10))
     trainer.run(1)
     assert not np.array_equal(trainer.network.params, weights)
-    assert any(array.any() for array in trainer.optimizer.state)
+    assert any(array.any() for array in trainer.optimizer_state)
     trainer.configure(TrainingConfig(learning_rate=0.1, optimizer="adam", batch_size=10))
-    assert not any(array.any() for array in trainer.optimizer.state)  # a new optimizer starts fresh
+    assert not any(array.any() for array in trainer.optimizer_state)  # a new optimizer starts fresh
 
 
 def test_a_learning_rate_change_acts_from_the_next_update():
@@ -181,16 +182,16 @@ def test_new_data_keeps_the_gradients_pending_from_the_old():
     reference = _clone(trainer.network)
     trainer.run(1)
     for start in (0, 10):
-        reference.params -= 0.3 * reference.gradient_sum(X[start:start + 10], y[start:start + 10]) / 10
-    pending = reference.gradient_sum(X[20:25], y[20:25])
+        reference.params -= 0.3 * numpy_reference.gradient_sum(reference, X[start:start + 10], y[start:start + 10]) / 10
+    pending = numpy_reference.gradient_sum(reference, X[20:25], y[20:25])
     X2, y2 = _data(60, seed=5)
     trainer.set_data(X2[:30], y2[:30], X2[30:], y2[30:])
     assert trainer.epoch == 1
     assert trainer.losses()[1] == pytest.approx(trainer.network.errors(X2[30:], y2[30:]).mean(), rel=1e-15)
     trainer.run(1)
-    reference.params -= 0.3 * (reference.gradient_sum(X2[0:10], y2[0:10]) + pending) / 15
+    reference.params -= 0.3 * (numpy_reference.gradient_sum(reference, X2[0:10], y2[0:10]) + pending) / 15
     for start in (10, 20):
-        reference.params -= 0.3 * reference.gradient_sum(X2[start:start + 10], y2[start:start + 10]) / 10
+        reference.params -= 0.3 * numpy_reference.gradient_sum(reference, X2[start:start + 10], y2[start:start + 10]) / 10
     assert np.allclose(trainer.network.params, reference.params, rtol=1e-12, atol=1e-15)
 
 
@@ -218,7 +219,7 @@ def test_dropout_is_drawn_from_its_generator_and_only_in_training():
     def run(dropout, seed):
         X, y = _data(50)
         trainer = Trainer(_network(), X[:30], y[:30], X[30:], y[30:],
-                          TrainingConfig(dropout=dropout), dropout_rng=np.random.default_rng(seed))
+                          TrainingConfig(dropout=dropout), dropout_seed=seed)
         trainer.run(3)
         return trainer, X, y
 

@@ -1,4 +1,4 @@
-"""Weight penalties: R(w) and R'(w), applied to weights only (never biases).
+"""Reference weight penalties (tests only; the kernel applies R' in `update`): R(w) and R'(w), applied to weights only (never biases).
 
 `REGULARIZERS[name]` for name in none, L1, L2 (the `regularization`
 setting's choices): L1 is R(w) = |w| with R'(w) = sign(w) (0 at 0), L2 is

@@ -1,4 +1,8 @@
-"""Optimizers: turn a batch's mean gradient into the step subtracted from the parameters.
+"""Reference optimizers (tests only): a batch's mean gradient → the step subtracted.
+
+The kernel (`engine/kernel.py`, `_step` and `update`) does this per
+parameter; these readable NumPy versions are the oracle the tests check it
+against, and are themselves checked against hand computations.
 
 `OPTIMIZERS[name](size, is_bias)` for every name in
 `settings.OPTIMIZER_CHOICES` makes an optimizer for `size` parameters (one
@@ -7,8 +11,7 @@ flat array, `is_bias` (P,) bool marking the biases). Its one call,
 the step for the mean gradient g = grad_sum / count; the trainer then does
 params -= step. Per-parameter state arrays (P,) live in `state` (the
 divergence guard copies them) and are zeroed by `reset()`. Everything works
-in place on arrays allocated once; `step_calls` gives the same computation as
-prebuilt calls for the trainer's plan.
+in place on arrays allocated once.
 
 The mean gradient is passed as (sum, count) because plain SGD must round like
 the original: a weight moves by (η / count)·Σg and a bias by (η·Σδ) / count.
@@ -31,8 +34,6 @@ change acts from the next step on.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 import numpy as np
 
@@ -63,11 +64,6 @@ class Optimizer:
         g = np.divide(grad_sum, count, out=self._mean)
         return self._step(g, learning_rate, out)
 
-    def step_calls(self, grad_sum: np.ndarray, count: int, learning_rate: float,
-                   out: np.ndarray) -> list:
-        """`compute_step` as prebuilt zero-argument calls (for the training plan)."""
-        return [partial(self.compute_step, grad_sum, count, learning_rate, out)]
-
     def _step(self, g, learning_rate, out):
         raise NotImplementedError
 
@@ -75,18 +71,13 @@ class Optimizer:
 class SGD(Optimizer):
     name = "sgd"
 
-    def step_calls(self, grad_sum, count, learning_rate, out):
+    def compute_step(self, grad_sum, count, learning_rate, out):
         # step = Σ·c1 / c2, with c1 = η/count, c2 = 1 for weights and
         # c1 = η, c2 = count for biases: the original's two rounding orders.
         multiplier = np.where(self.is_bias, learning_rate, learning_rate / count)
         divisor = np.where(self.is_bias, float(count), 1.0)
-        return [partial(np.multiply, grad_sum, multiplier, out),
-                partial(np.divide, out, divisor, out)]
-
-    def compute_step(self, grad_sum, count, learning_rate, out):
-        for call in self.step_calls(grad_sum, count, learning_rate, out):
-            call()
-        return out
+        np.multiply(grad_sum, multiplier, out)
+        return np.divide(out, divisor, out)
 
 
 class Momentum(Optimizer):
