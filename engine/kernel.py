@@ -350,7 +350,9 @@ def backward(y, start, count, params, acc, dead, sizes, poff, noff, act, head, w
 @njit(**_JIT)
 def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
     """Apply the accumulated gradients of `ints[COUNT]` examples, clear them,
-    and record each weight layer's mean-gradient norm in `grad_norms`."""
+    and record each weight layer's mean-gradient norm in `grad_norms[l - 1]` and
+    the norm of its nodes' mean δ (their bias gradients) in `grad_norms[L + l - 1]`
+    (`grad_norms` has 2·L entries for L weight layers)."""
     count = float(ints[COUNT])
     ints[COUNT] = 0
     rate = cfg_f[0]
@@ -370,8 +372,11 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
         units = sizes[l]
         base = poff[l - 1]
         norm = 0.0
+        delta_norm = 0.0
         for j in range(units):
             p = base + j * (fan + 1)
+            mean_delta = acc[p] / count
+            delta_norm += mean_delta * mean_delta
             if optimizer == SGD:
                 params[p] = params[p] - rate * acc[p] / count
             else:
@@ -404,6 +409,7 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
                     params[q] = new_w
                 acc[q] = 0.0
         grad_norms[l - 1] = np.sqrt(norm)
+        grad_norms[layers + l - 1] = np.sqrt(delta_norm)
 
 
 @njit(**_INLINE)

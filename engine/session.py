@@ -259,11 +259,41 @@ class Session:
         of the mean gradient of the last update (zeros before the first)."""
         return self.trainer.gradient_norms.tolist()
 
+    def delta_norms(self) -> list[float]:
+        """Per non-input layer, the norm of its nodes' mean δ in the last update."""
+        return self.trainer.delta_norms.tolist()
+
     def trace(self, index: int):
         """Training point `index` through forward and backward at the current
-        weights (`training.Trace`: z, a, δ per layer and each weight's gradient)."""
+        weights (`training.Trace`: z, a, δ per layer and each weight's gradient).
+        Raises `EditError` when there is no such training point."""
+        count = len(self.data.train)
+        if not (isinstance(index, int) and 0 <= index < count):
+            raise EditError(f"there is no training point {index}; the training set has points 0–{count - 1}")
         features, targets = self._features()[:2]
         return self.trainer.trace(features[index], targets[index])
+
+    def take_trace_step(self, index: int):
+        """Apply exactly the update that training point `index` alone asks for
+        (batch size 1), as the original's update does it: each bias b − η·δ,
+        each live weight w − η·g, then the regularization step (an L1 step
+        that crosses zero kills the link). Returns the trace it applied."""
+        trace = self.trace(index)
+        rate = float(self.settings["learningRate"])
+        penalty = rate * float(self.settings["regularizationRate"])
+        kind = self.settings["regularization"]
+        network = self.network
+        for l, dead in enumerate(network.dead_links()):
+            network.biases[l][...] = network.biases[l] - rate * trace.bias_gradients[l] / 1.0
+            weights = network.weights[l]
+            old = weights.copy()
+            stepped = old - (rate / 1.0) * trace.weight_gradients[l]
+            slope = np.sign(old) if kind == "L1" else (old if kind == "L2" else np.zeros_like(old))
+            regularized = stepped - penalty * slope
+            crossed = (stepped * regularized < 0.0) if kind == "L1" else np.zeros_like(dead)
+            weights[...] = np.where(dead, old, np.where(crossed, 0.0, regularized))
+            dead |= crossed  # a view into the network's dead links
+        return trace
 
     def picture(self) -> GridPicture:
         """The grids of the current network (one vectorised pass)."""

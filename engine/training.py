@@ -121,7 +121,7 @@ class TrainingState:
         self.opt = np.zeros((2, size))
         self.ints = np.zeros(4, np.int64)
         self.rng = np.array([dropout_seed % 2**64], dtype=np.uint64)
-        self.grad_norms = np.zeros(network.num_layers)
+        self.grad_norms = np.zeros(2 * network.num_layers)  # weight-gradient norms, then δ norms
         self.snap_params = np.zeros(size)
         self.snap_acc = np.zeros(size)
         self.snap_dead = np.zeros(size, bool)
@@ -192,7 +192,13 @@ class Trainer:
     def gradient_norms(self) -> np.ndarray:
         """(L,) the norm of each weight layer's mean gradient (live links) in
         the last update, input→first hidden first; zeros before any update."""
-        return self.state.grad_norms.copy()
+        return self.state.grad_norms[: self.network.num_layers].copy()
+
+    @property
+    def delta_norms(self) -> np.ndarray:
+        """(L,) per non-input layer, the norm of its nodes' mean δ = ∂E/∂z in the
+        last update (their bias gradients); zeros before any update."""
+        return self.state.grad_norms[self.network.num_layers:].copy()
 
     @property
     def optimizer_state(self) -> list[np.ndarray]:

@@ -34,6 +34,7 @@ class Turn:
     pacer: Pacer
     account: Account
     notices: list[str] = field(default_factory=list)
+    replies: list = field(default_factory=list)  # protocol models answering a command
 
     @property
     def session(self) -> Session:
@@ -131,6 +132,22 @@ def on_hide(turn: Turn, command: protocol.Hide) -> None:
             turn.pacer.forget()  # owed steps were for the network that is gone
 
 
+def on_trace(turn: Turn, command: protocol.TraceCommand) -> None:
+    """Pause, then trace the point (and apply its update for `trace_step`);
+    the answer goes before the next frame, which shows the same weights."""
+    turn.stop()
+    session = turn.session
+    applied = command.type == "trace_step"
+    trace = session.take_trace_step(command.index) if applied else session.trace(command.index)
+    x1, x2, label = (float(v) for v in session.data.train[command.index])
+    turn.replies.append(protocol.TraceReply(
+        index=command.index, input=(x1, x2), label=label, features=trace.inputs.tolist(),
+        layers=[protocol.TraceLayer(z=z.tolist(), a=a.tolist(), delta=d.tolist())
+                for z, a, d in zip(trace.z, trace.a, trace.delta)],
+        weightGradients=[g.tolist() for g in trace.weight_gradients],
+        biasGradients=[g.tolist() for g in trace.bias_gradients], error=trace.error, applied=applied))
+
+
 HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "set": on_set,
     "play": on_play,
@@ -142,4 +159,6 @@ HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "edit": on_edit,
     "focus": on_focus,
     "hide": on_hide,
+    "trace": on_trace,
+    "trace_step": on_trace,
 }

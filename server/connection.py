@@ -191,6 +191,8 @@ class Connection:
             self.pacer.forget()
         for notice in turn.notices:
             self.transport.notice(notice)
+        for reply in turn.replies:
+            self.transport.reply(reply)
         if not self.dirty:
             return None
         self.dirty = False

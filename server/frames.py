@@ -123,6 +123,8 @@ class FrameWriter:
         points = history.after(sent_up_to, self.MAX_POINTS_PER_FRAME)
         header["chartReset"] = reset_chart
         header["lossPoints"] = [[e, finite_or_none(a), finite_or_none(b)] for e, a, b in points]
+        header["gradientNorms"] = [finite_or_none(v) for v in session.gradient_norms()]
+        header["deltaNorms"] = [finite_or_none(v) for v in session.delta_norms()]
         self.history_mark = (history.generation, points[-1][0] if points else sent_up_to)
         if self.layout_version != session.layout_version:
             header["layout"] = layout(session)

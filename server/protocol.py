@@ -86,6 +86,15 @@ class Hide(_Command):
     hidden: bool
 
 
+class TraceCommand(_Command):
+    """Walk training point `index` through forward and backward at the weights
+    of the frame on screen (training pauses first); `"trace_step"` then
+    applies exactly that example's update."""
+
+    type: Literal["trace", "trace_step"]
+    index: int = Field(ge=0)
+
+
 class NodeRef(_Command):
     layer: int = Field(ge=0)
     index: int = Field(ge=0)
@@ -97,11 +106,12 @@ class Focus(_Command):
 
 
 Command = Annotated[
-    Union[Hello, SetSettings, Play, Pause, Step, Reset, Regenerate, Speed, Edit, Focus, Hide],
+    Union[Hello, SetSettings, Play, Pause, Step, Reset, Regenerate, Speed, Edit, Focus, Hide, TraceCommand],
     Field(discriminator="type"),
 ]
 _COMMAND = TypeAdapter(Command)
-COMMAND_TYPES = ("hello", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit", "focus", "hide")
+COMMAND_TYPES = ("hello", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit", "focus", "hide",
+                 "trace", "trace_step")
 
 
 class BadCommand(ValueError):
@@ -197,6 +207,34 @@ class Error(BaseModel):
     command: str | None = None
 
 
+class TraceLayer(BaseModel):
+    """One non-input layer of a trace: per node z = b + Σ w·a, a = f(z) and δ = ∂E/∂z."""
+
+    z: list[float]
+    a: list[float]
+    delta: list[float]
+
+
+class TraceReply(BaseModel):
+    """The answer to `trace` (and `trace_step`, which says `applied`): the
+    point, its label, the input nodes' values (`features`, active features in
+    input order), per non-input layer z, a, δ, and this example's gradients
+    (`weightGradients[l][source][dest]`, `biasGradients[l][node]`), its error."""
+
+    model_config = ConfigDict(ser_json_inf_nan="null")
+
+    type: Literal["trace"] = "trace"
+    index: int
+    input: tuple[float, float]
+    label: float
+    features: list[float]
+    layers: list[TraceLayer]
+    weightGradients: list[list[list[float]]]
+    biasGradients: list[list[float]]
+    error: float
+    applied: bool = False
+
+
 class FeatureInfo(BaseModel):
     """One of the seven features: `active` when the network uses it, `hidden`
     when the link hides it (then it is not an input at all)."""
@@ -263,6 +301,8 @@ class FrameHeader(BaseModel):
     settingsVersion: int
     chartReset: bool
     lossPoints: list[tuple[int, float | None, float | None]]
+    gradientNorms: list[float | None]
+    deltaNorms: list[float | None]
     layout: Layout | None = None
     data: DataBlock | None = None
     settings: SettingsBlock | None = None

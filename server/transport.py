@@ -41,6 +41,10 @@ class Transport:
         about = list(getattr(message, "about", ()))
         self.outbox.append(protocol.Notice(message=message, about=about).model_dump_json())
 
+    def reply(self, message) -> None:
+        """A JSON text message (a protocol model) answering a command."""
+        self.outbox.append(message.model_dump_json())
+
     def close_after_outbox(self, code: int, reason: str) -> None:
         self.closing = (code, reason)
         self.wake.set()

@@ -32,6 +32,7 @@ class Client:
             connect(url.replace("http", "ws", 1) + "/ws", max_size=2**24, **kwargs))
         self.notices: list[str] = []
         self.errors: list[dict] = []
+        self.replies: list[dict] = []  # other text messages (e.g. a trace)
 
     def send(self, **command) -> None:
         self.socket.send(json.dumps(command))
@@ -46,7 +47,8 @@ class Client:
             header, grids = decode_frame(message)
             return "frame", header, grids
         data = json.loads(message)
-        (self.notices if data["type"] == "notice" else self.errors).append(data)
+        kind = data["type"]
+        (self.notices if kind == "notice" else self.errors if kind == "error" else self.replies).append(data)
         return data["type"], data, None
 
     def frame(self, timeout: float = 10.0, where=lambda header: True):
@@ -65,6 +67,15 @@ class Client:
         while not self.errors:
             self.receive(timeout=max(0.01, deadline - time.monotonic()))
         return self.errors.pop(0)
+
+    def reply(self, kind: str, timeout: float = 10.0) -> dict:
+        """The next text message of type `kind` that is not a notice or an error."""
+        deadline = time.monotonic() + timeout
+        while not any(r["type"] == kind for r in self.replies):
+            self.receive(timeout=max(0.01, deadline - time.monotonic()))
+        found = next(r for r in self.replies if r["type"] == kind)
+        self.replies.remove(found)
+        return found
 
     def hello(self, hash_: str = "", resume: str | None = None):
         self.send(type="hello", hash=hash_, resume=resume)
