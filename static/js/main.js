@@ -64,6 +64,7 @@ const connection = new Connection({
   // A hover that raced a rebuild names a node that is gone: not worth a message.
   onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
   onStatus: showConnection,
+  onReply: (message) => seeInside.receive(message),
 });
 
 // Values asked for by a toggle or a +/- button, until a frame confirms them
@@ -130,7 +131,10 @@ const network = new NetworkView(document.getElementById("network"), {
 const classroom = new Classroom(document.getElementById("article-text"), commands);
 const userData = new UserData(document.getElementById("own-data"), commands, { redraw: () => scheduleDraw() });
 const statusBadge = document.getElementById("connection-status");
-const seeInside = new SeeInside(document.getElementById("see-inside"));
+const seeInside = new SeeInside(document.getElementById("see-inside"), {
+  send: (command) => connection.send(command),
+  plot: document.getElementById("heatmap"),
+});
 const goals = new Goals(document.getElementById("goals"));
 
 installShortcuts({
@@ -165,6 +169,8 @@ function receiveFrame({ header, grids }) {
   state.weights = header.weights;
   state.biases = header.biases;
   state.dead = header.dead;
+  state.gradientNorms = header.gradientNorms || null;
+  state.deltaNorms = header.deltaNorms || null;
   if (header.layout) state.layout = header.layout;
   if (header.data) state.data = header.data;
   if (header.settings) {

@@ -43,6 +43,7 @@ export class Connection {
    * @param {object} handlers
    *   getHash(): the raw hash to send in `hello` (without '#');
    *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
+   *   onReply(message) for other text messages that answer a command (e.g. a trace);
    *   onStatus(state) with state one of "connecting", "open", "reconnecting".
    */
   constructor(handlers) {
@@ -99,6 +100,7 @@ export class Connection {
         this.handlers.onNotice(String(message.message ?? ""), about);
       }
       else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
+      else this.handlers.onReply?.(message);
       return;
     }
     const frame = decodeFrame(data);

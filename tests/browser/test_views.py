@@ -139,3 +139,44 @@ def test_each_lesson_opens_its_experiment_without_errors(page, server, lesson):
         key, _, value = pair.partition("=")
         if key in ("networkShape", "activation", "dataset", "learningRate"):
             assert f"{key}={value}" in page.evaluate("() => location.hash"), (lesson, key)
+
+
+def test_the_gradient_panel_draws_one_line_per_weight_layer(page, server):
+    load(page, server, "#seed=0.12345&dataset=spiral&networkShape=8,8,8,8,8,8&activation=sigmoid")
+    open_panel(page, "Gradient flow")
+    assert page.locator("#gradient-legend li").count() == 7
+    page.click("#play-pause-button")
+    page.wait_for_function("() => Number(document.getElementById('gradient-canvas').dataset.points) >= 10")
+    page.click("#play-pause-button")
+    latest = page.evaluate("() => [...document.querySelectorAll('#gradient-legend li')].map((li) => Number(li.dataset.latest))")
+    # Vanishing gradients: the first layer's gradient is far below the last's.
+    assert latest[-1] / latest[0] > 1000
+    assert "Size of δ now" in page.locator("#delta-norms").inner_text()
+
+
+def test_the_trace_walks_a_clicked_point_forward_and_back_and_takes_its_step(page, server):
+    load(page, server)
+    open_panel(page, "Backprop step by step")
+    # A click on the map picks the nearest training point.
+    page.locator("#heatmap").click(position={"x": 150, "y": 150})
+    page.wait_for_selector("#trace[data-traced]")
+    assert page.locator("#trace-output").get_attribute("data-stage") == "forward-1"
+    assert page.locator(".node-canvas.trace-current[data-layer='1']").count() == 4
+    first = page.locator("#trace-output").inner_text()
+    assert "z = " in first and "a = f(z)" in first
+    for _ in range(3):
+        page.click("#trace-next")
+    assert page.locator("#trace-output").get_attribute("data-stage") == "backward-3"
+    assert "δ = ∂E/∂ŷ" in page.locator("#trace-output").inner_text()
+    page.click("#trace-next")
+    page.click("#trace-next")
+    assert page.locator("#trace-output").get_attribute("data-stage") == "backward-1"
+    assert page.locator("#trace-next").is_disabled()
+    # Typing a number works too; taking the step changes the weights but not the epoch.
+    page.fill("#trace-index", "3")
+    page.press("#trace-index", "Enter")
+    page.wait_for_selector("#trace[data-traced='3']")
+    before = page.locator("#formula").count()  # (the formula panel is closed: nothing drawn there)
+    page.click("#trace-take")
+    page.wait_for_selector("#trace[data-applied='true']")
+    assert page.evaluate("() => document.body.dataset.epoch") == "0" and before == 1
