@@ -14,9 +14,9 @@ from .support import Client
     ("{not json", "not valid JSON"),
     ("[1, 2, 3]", "JSON object"),
     ('{"type": "explode"}', "unknown command type"),
-    ('{"type": "set", "settings": {"learningRate": "fast"}}', "learningRate must be a number"),
+    ('{"type": "set", "settings": {"learningRate": "fast"}}', "Learning rate must be a number"),
     ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
-    ('{"type": "set", "settings": {"activation": "toString"}}', "activation must be one of"),
+    ('{"type": "set", "settings": {"activation": "toString"}}', "Activation must be one of"),
     ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
     ('{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}', "layer 9 does not exist"),
     ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
@@ -115,5 +115,5 @@ def test_a_number_too_large_for_a_float_is_refused_politely(client):
     client.send_raw('{"type": "set", "settings": {"batchSize": 1' + "0" * 400 + "}}")
     header, _ = client.frame(where=lambda h: "batchSize=10&" in h.get("settings", {}).get("hash", ""))
     assert header["epoch"] == 0
-    assert any("batchSize" in n["message"] for n in client.notices)
+    assert any("Batch size" in n["message"] for n in client.notices)
     assert not [e for e in client.errors if "could not do that" in e["message"]]

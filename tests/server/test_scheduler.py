@@ -85,7 +85,10 @@ def test_slices_are_sized_from_the_measured_seconds_per_example():
     per_epoch_examples = session.examples_per_epoch
     two_epochs = account.seconds_per_example * per_epoch_examples * 2
     assert account.examples_for(two_epochs) == pytest.approx(2 * per_epoch_examples, rel=0.01)
-    # whole epochs with this engine: a bound of 1.5 epochs' examples trains 2
-    assert session.step(100, max_examples=int(1.5 * per_epoch_examples)) == 2
-    assert session.step(100, max_examples=1) == 1
+    # The kernel stops at the first batch boundary after the bound (batch 1: right
+    # there) and goes on from that place in the epoch at the next call.
+    assert session.step(100, max_examples=int(1.5 * per_epoch_examples)) == 1
+    assert session.trainer.position == per_epoch_examples // 2
+    assert session.step(100, max_examples=per_epoch_examples // 2) == 1
+    assert session.trainer.position == 0 and session.epoch == 3
     assert session.step(3, max_examples=10**9) == 3
