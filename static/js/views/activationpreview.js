@@ -5,6 +5,7 @@
  */
 
 import { activation } from "./activationfns.js";
+import { freshContext } from "./canvas.js";
 
 const RANGE = 5;
 const FUNCTION_COLOUR = "#0877bd";
@@ -25,14 +26,7 @@ export class ActivationPreview {
 
   draw(name) {
     const { canvas } = this;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 240;
-    const height = canvas.clientHeight || 120;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const { ctx, width, height } = freshContext(canvas, 240, 120);
     const { f, df } = activation(name);
     const samples = 201;
     const zs = Array.from({ length: samples }, (_, i) => -RANGE + (2 * RANGE * i) / (samples - 1));

@@ -9,6 +9,8 @@
  * the vanishing gradients the primers describe.
  */
 
+import { freshContext } from "./canvas.js";
+
 const COLOURS = ["#0877bd", "#f59322", "#2e8b57", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d35400",
                  "#2c3e50", "#8e44ad", "#27ae60"];
 const MAX_POINTS = 600;
@@ -83,14 +85,7 @@ export class GradientPanel {
       item.dataset.latest = latest === undefined ? "" : String(latest);
     }
     const { canvas } = this;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 400;
-    const height = canvas.clientHeight || 180;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const { ctx, width, height } = freshContext(canvas, 400, 180);
     const values = this.history.flatMap(([, norms]) => norms).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) {
       ctx.fillStyle = "#595959";

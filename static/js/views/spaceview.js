@@ -12,6 +12,7 @@
  * canvas #space-canvas.
  */
 
+import { freshContext } from "./canvas.js";
 import { layerOutputs, principalDirections } from "./forward.js";
 
 const GRID_LINES = 13; // x1, x2 ∈ {-6, -5, …, 6}
@@ -138,13 +139,7 @@ export class SpaceView {
 
   draw(lines, points, decision) {
     const { canvas } = this;
-    const ratio = window.devicePixelRatio || 1;
-    const size = canvas.clientWidth || 300;
-    canvas.width = Math.round(size * ratio);
-    canvas.height = Math.round(size * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size, size);
+    const { ctx, width: size } = freshContext(canvas, 300, canvas.clientWidth || 300);
     const all = [...lines.flat(), ...points.map((p) => p.at)].filter(([u, v]) => Number.isFinite(u) && Number.isFinite(v));
     if (!all.length) return;
     let [minU, maxU, minV, maxV] = [Infinity, -Infinity, Infinity, -Infinity];
