@@ -26,7 +26,7 @@ export class ActivationPreview {
 
   draw(name) {
     const { canvas } = this;
-    const { ctx, width, height } = freshContext(canvas, 240, 120);
+    const { ctx, width, height } = freshContext(canvas, 200, 100);
     const { f, df } = activation(name);
     const samples = 201;
     const zs = Array.from({ length: samples }, (_, i) => -RANGE + (2 * RANGE * i) / (samples - 1));
