@@ -79,7 +79,8 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         app.state.store = store if store is not None else open_store(options.store or None)
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
-        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets)
+        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets,
+                                      store=app.state.store)
         app.state.registry = registry
         app.state.lag = LoopLag()
         tasks = [asyncio.create_task(_reap_forever(registry)), asyncio.create_task(app.state.lag.watch())]

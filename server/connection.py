@@ -28,6 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.features import hidden_inputs
 from engine.session import EditError, Session
+from engine.session_state import StateError
 from engine.settings import SettingError
 from engine.share_hash import ParsedHash, parse_hash, write_hash
 
@@ -40,6 +41,7 @@ from .options import ServerOptions
 from .pacing import Pacer
 from .scheduler import Account, FairScheduler
 from .sessions import LiveSession, Refused, SessionRegistry
+from .snapshots import Opened, open_saved
 from .transport import Transport
 
 LOG = logging.getLogger("playground")
@@ -54,6 +56,7 @@ class Services:
     scheduler: FairScheduler
     options: ServerOptions
     datasets: object = None  # finds stored data sets by id (`data=` links); see datasets_api
+    store: object = None  # server.store.Store: snapshots and checkpoints
 
 
 def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
@@ -62,6 +65,23 @@ def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
     parsed = parse_hash(link)
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=datasets)
     return session, parsed
+
+
+def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Opened, list[str]]:
+    """The saved network `snapshot_id` (paused where it was saved) and notices;
+    when it is unknown, expired or damaged, the link's set-up instead, with a
+    notice saying why (engine thread: it rebuilds the data and the trainer)."""
+    body = store.get_snapshot(snapshot_id) if store is not None else None
+    if body is not None:
+        try:
+            return open_saved(body, datasets), []
+        except StateError as error:
+            why = f"The saved network {snapshot_id[:24]} cannot be opened: {error}"
+    else:
+        why = f"There is no saved network {snapshot_id[:24]} on this server (the link is wrong or it has expired)"
+    session, parsed = build_session(link, datasets)
+    notices = [f"{why}; this is the set-up of the link instead."]
+    return Opened(session, dict(parsed.hidden), list(parsed.unknown)), notices + list(parsed.notices) + list(session.notices)
 
 
 class Connection:
@@ -144,14 +164,23 @@ class Connection:
                 transport.error(str(refused), "hello")
                 transport.close_after_outbox(CLOSE_TRY_AGAIN_LATER, "no session available")
                 return
+            services = self.services
             try:
-                session, parsed = await self.services.scheduler.run(
-                    self.account, partial(build_session, command.hash, self.services.datasets), heavy=len(command.hash) > LONG_LINK_CHARS)
+                if command.snapshot:
+                    opened, notices = await services.scheduler.run(
+                        self.account, partial(open_snapshot, command.snapshot, command.hash, services.store,
+                                              services.datasets), heavy=True)
+                else:
+                    session, parsed = await services.scheduler.run(
+                        self.account, partial(build_session, command.hash, services.datasets),
+                        heavy=len(command.hash) > LONG_LINK_CHARS)
+                    opened = Opened(session, dict(parsed.hidden), list(parsed.unknown))
+                    notices = list(parsed.notices) + list(session.notices)
             except BaseException:
                 registry.withdraw(client)
                 raise
-            live = registry.add(session, client, hidden=dict(parsed.hidden), unknown=list(parsed.unknown),
-                                link_notices=list(parsed.notices) + list(session.notices))
+            live = registry.add(opened.session, client, hidden=opened.hidden, unknown=opened.unknown,
+                                link_notices=notices)
         self.live = live
         self.writer.forget()
         self.pacer.forget()
@@ -172,7 +201,7 @@ class Connection:
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
         live = self.live
         session = live.session
-        turn = Turn(live, self.pacer, self.account)
+        turn = Turn(live, self.pacer, self.account, store=self.services.store)
         self.pacer.begin_turn(now, slice_seconds)
         for command in commands:
             self.dirty = True
@@ -191,6 +220,8 @@ class Connection:
             self.pacer.forget()
         for notice in turn.notices:
             self.transport.notice(notice)
+        for reply in turn.replies:
+            self.transport.reply(reply)
         if not self.dirty:
             return None
         self.dirty = False
