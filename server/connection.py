@@ -57,6 +57,7 @@ class Services:
     options: ServerOptions
     datasets: object = None  # finds stored data sets by id (`data=` links); see datasets_api
     store: object = None  # server.store.Store: snapshots and checkpoints
+    checkpoints: object = None  # checkpoints.Checkpoints: sessions that outlive this process
 
 
 def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
@@ -155,7 +156,7 @@ class Connection:
             transport.error("hello was already sent on this connection", "hello")
             return
         registry = self.services.registry
-        live = registry.resume(command.resume) if command.resume else None
+        live = await self._resume(command.resume) if command.resume else None
         if live is None:
             client = transport.client
             try:
@@ -186,6 +187,38 @@ class Connection:
         self.pacer.forget()
         self.dirty = True
 
+    async def _resume(self, session_id: str) -> LiveSession | None:
+        """The session `session_id`: held here and not taken over by another
+        process, or else restored from its last checkpoint; None when neither."""
+        services, registry = self.services, self.services.registry
+        checkpoints = services.checkpoints
+        held = registry.held(session_id)
+        if held is not None and held.attached:
+            return None  # another tab has it: this one starts afresh
+        if checkpoints is None:
+            return registry.resume(session_id)
+        scheduler = services.scheduler
+        if held is not None:
+            if not await scheduler.run(self.account, partial(checkpoints.owned_elsewhere, session_id)):
+                return registry.resume(session_id)
+            registry.free(held)  # another process took it over: its checkpoint is the newer
+            checkpoints.forget(session_id)
+        opened, notice = await scheduler.run(self.account, partial(checkpoints.restore, session_id, services.datasets),
+                                             heavy=True)
+        if notice:
+            self.transport.notice(notice)
+        if opened is None or registry.held(session_id) is not None:
+            return None
+        client = self.transport.client
+        try:
+            registry.admit(client)
+        except Refused:
+            return None  # the new-session path says why
+        live = registry.add(opened.session, client, session_id=session_id, hidden=opened.hidden,
+                            unknown=opened.unknown, playing=opened.playing)
+        checkpoints.claim(session_id)
+        return live
+
     # --- a turn (engine thread; only this connection's turn touches its session) ---
 
     def _turn(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
@@ -203,6 +236,8 @@ class Connection:
         session = live.session
         turn = Turn(live, self.pacer, self.account, store=self.services.store)
         self.pacer.begin_turn(now, slice_seconds)
+        # Hovering changes nothing worth keeping; every other command may.
+        changed = any(command.type != "focus" for command in commands)
         for command in commands:
             self.dirty = True
             try:
@@ -215,6 +250,7 @@ class Connection:
         if live.playing or self.pacer.owes():
             self.pacer.train(session, self.account, live.playing)
             self.dirty = True
+            changed = True
         if session.divergence is not None:
             turn.stop()
             self.pacer.forget()
@@ -222,6 +258,8 @@ class Connection:
             self.transport.notice(notice)
         for reply in turn.replies:
             self.transport.reply(reply)
+        if self.services.checkpoints is not None:
+            self.services.checkpoints.after_turn(live, changed)
         if not self.dirty:
             return None
         self.dirty = False
@@ -254,4 +292,11 @@ class Connection:
             except (asyncio.CancelledError, Exception):
                 pass
             if self.live is not None:
-                self.services.registry.detach(self.live, time.monotonic())
+                live, checkpoints = self.live, self.services.checkpoints
+                self.services.registry.detach(live, time.monotonic())
+                if checkpoints is not None:
+                    # The tab may come back to another process: leave it the session as it is now.
+                    try:
+                        await self.services.scheduler.run(self.account, partial(checkpoints.take, live))
+                    except Exception:
+                        LOG.exception("checkpointing a closed tab's session failed")
