@@ -220,11 +220,15 @@ function receiveFrame({ header, grids }) {
   scheduleDraw();
 }
 
-function showConnection(status) {
+function showConnection(status, sent = 0) {
   const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
   statusBadge.dataset.state = status;
   statusBadge.textContent = text;
   document.body.dataset.connection = status;
+  // Said plainly while the server cannot be reached: nothing the user does is lost.
+  const away = document.getElementById("server-away");
+  away.hidden = status !== "reconnecting";
+  if (status === "open" && sent > 0) messages.show("The server is back; the changes you made meanwhile were sent.");
 }
 
 // ---- drawing ---------------------------------------------------------------

@@ -9,13 +9,16 @@
  *   frame bytes = uint32 LE header length N | N bytes UTF-8 JSON | payload
  *   header.grids.<name> = [offset, length] into the payload (or null)
  *
- * Commands are plain objects sent as JSON text; while the socket is not open
- * they are dropped (the first frame after reconnecting tells the page the truth).
+ * Commands are plain objects sent as JSON text. While the socket is not open,
+ * the user's changes (`set`, `hide`, `speed`, `edit`) are kept — settings
+ * merged, later values winning — and sent right after the next `hello`;
+ * play, pause, step and the rest are moments, not changes, and are dropped.
  */
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5000;
 const GRID_NAMES = ["output", "thumbnails", "focus"];
+const KEPT_WHILE_AWAY = new Set(["set", "hide", "speed", "edit"]);
 
 /** Split one binary frame into its JSON header and its grids (views, not copies). */
 export function decodeFrame(buffer) {
@@ -45,7 +48,8 @@ export class Connection {
    *   getSnapshot(): the saved network this page opens (`/s/<id>`), or null;
    *   onSaved(id, url): the answer to `save`;
    *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
-   *   onStatus(state) with state one of "connecting", "open", "reconnecting".
+   *   onStatus(state, sent) with state one of "connecting", "open", "reconnecting"
+   *   (`sent`: on "open", how many kept changes were just sent).
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -54,6 +58,22 @@ export class Connection {
     this.retryMs = RETRY_FIRST_MS;
     this.retryTimer = null;
     this.everOpened = false;
+    this.kept = [];
+  }
+
+  /** Keep a change made while the server is away (settings merged into one `set`). */
+  keep(command) {
+    const last = this.kept[this.kept.length - 1];
+    if (command.type === "set" && last?.type === "set") {
+      last.settings = { ...last.settings, ...command.settings };
+    } else {
+      this.kept.push(command.type === "set" ? { ...command, settings: { ...command.settings } } : command);
+    }
+  }
+
+  /** How many changes wait for the server. */
+  get waiting() {
+    return this.kept.length;
   }
 
   connect() {
@@ -76,7 +96,10 @@ export class Connection {
       const snapshot = this.handlers.getSnapshot?.();
       if (snapshot) hello.snapshot = snapshot;
       socket.send(JSON.stringify(hello));
-      this.handlers.onStatus("open");
+      const kept = this.kept;
+      this.kept = [];
+      for (const command of kept) socket.send(JSON.stringify(command));
+      this.handlers.onStatus("open", kept.length);
     });
     socket.addEventListener("message", (event) => {
       if (this.socket !== socket) return;
@@ -121,9 +144,14 @@ export class Connection {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  /** Send one command object; returns whether it went out. */
+  /** Send one command object; returns whether it went out (or, being a
+   * change, is kept until the server is back). */
   send(command) {
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      if (!this.everOpened || !KEPT_WHILE_AWAY.has(command.type)) return false;
+      this.keep(command);
+      return true;
+    }
     this.socket.send(JSON.stringify(command));
     return true;
   }

@@ -58,3 +58,39 @@ def test_a_wrong_snapshot_link_says_so_and_offers_the_default_set_up(page, serve
     page.click("#default-setup-link")
     page.wait_for_selector("body[data-ready=true]")
     assert page.get_attribute("body", "data-epoch") == "0"
+
+
+def test_while_the_server_is_away_the_page_says_so_keeps_changes_and_resumes_the_session(browser):
+    import signal
+
+    from browser_harness import ServerProcess, free_port
+
+    server = ServerProcess(free_port()).start()
+    context, page = open_page(browser)
+    page.console_watch.allow(r"WebSocket connection to .* failed")
+    page.console_watch.allow(r"ERR_CONNECTION_REFUSED")
+    try:
+        page.goto(f"{server.url}/#{SEED}")
+        page.wait_for_selector("body[data-ready=true]")
+        for _ in range(5):
+            page.click("#next-step-button")
+        page.wait_for_function("() => Number(document.body.dataset.epoch) === 5")
+        losses = page.text_content("#loss-train")
+        assert page.locator("#server-away").is_hidden()
+        page.wait_for_timeout(500)  # the paused session's checkpoint is written
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait()
+        page.wait_for_selector("#server-away:not([hidden])")
+        assert "server is away" in page.text_content("#server-away")
+        page.select_option("#learningRate", "0.1")
+        server.start()
+        page.wait_for_selector("#connection-status[data-state='open']", timeout=20_000)
+        page.wait_for_selector("#server-away", state="hidden")
+        page.wait_for_function("() => location.hash.includes('learningRate=0.1&')")
+        assert page.get_attribute("body", "data-epoch") == "5"  # the same session, not a fresh one
+        assert page.text_content("#loss-train") == losses
+        page.wait_for_selector("li.notice >> text=changes you made meanwhile were sent")
+        assert not page.console_watch.unexpected(), page.console_watch.unexpected()
+    finally:
+        context.close()
+        server.stop()
