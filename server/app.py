@@ -80,8 +80,10 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         app.state.store = store if store is not None else open_store(options.store or None)
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
-        app.state.checkpoints = Checkpoints(app.state.store, every_seconds=options.checkpoint_seconds,
-                                            ttl_seconds=options.checkpoint_ttl_seconds)
+        # --checkpoint-seconds 0 turns checkpoints off (sessions then live in this process only).
+        app.state.checkpoints = (Checkpoints(app.state.store, every_seconds=options.checkpoint_seconds,
+                                             ttl_seconds=options.checkpoint_ttl_seconds)
+                                 if options.checkpoint_seconds > 0 else None)
         app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets,
                                       store=app.state.store, checkpoints=app.state.checkpoints)
         app.state.registry = registry
@@ -94,12 +96,13 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
                 task.cancel()
             scheduler.shutdown(wait=True)  # no turn may change a session while it is written
             # A graceful stop (SIGTERM, Ctrl-C) keeps every session for its tab.
-            for live in registry.all():
-                try:
-                    app.state.checkpoints.take(live)
-                except Exception:
-                    logging.getLogger("playground").exception("checkpointing session %s failed", live.id)
-            app.state.checkpoints.close()
+            if app.state.checkpoints is not None:
+                for live in registry.all():
+                    try:
+                        app.state.checkpoints.take(live)
+                    except Exception:
+                        logging.getLogger("playground").exception("checkpointing session %s failed", live.id)
+                app.state.checkpoints.close()
             if store is None:
                 app.state.store.close()
 
@@ -212,11 +215,12 @@ def _rss_kib() -> int | None:
     return None
 
 
-async def _reap_forever(registry: SessionRegistry, checkpoints: Checkpoints) -> None:
+async def _reap_forever(registry: SessionRegistry, checkpoints: Checkpoints | None) -> None:
     while True:
         await asyncio.sleep(REAP_EVERY_SECONDS)
         try:
             registry.reap(time.monotonic())
-            checkpoints.keep_only({live.id for live in registry.all()})
+            if checkpoints is not None:
+                checkpoints.keep_only({live.id for live in registry.all()})
         except Exception:  # the reaper must outlive any one bad pass
             logging.getLogger("playground").exception("freeing expired sessions failed")
