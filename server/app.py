@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from engine.training import warm_up
 
-from . import datasets_api, logs, pages
+from . import datasets_api, export_api, logs, pages
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
 from .checkpoints import Checkpoints
@@ -111,6 +111,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
     app.state.hosts = policy
     app.include_router(pages.router)
     app.include_router(datasets_api.router)
+    app.include_router(export_api.router)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
     @app.middleware("http")

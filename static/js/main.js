@@ -150,8 +150,47 @@ document.getElementById("save-button").addEventListener("click", () => {
   if (!connection.send({ type: "save" })) messages.show("Saving needs the server; try again once it is back.");
 });
 
-/** The answer to Save: show the short link and copy it. */
+// The Export menu saves the session first and downloads the saved network in
+// the chosen format, so the file is exactly what the page shows.
+let exportFormat = null;
+const exportMenu = document.getElementById("export-menu");
+for (const button of exportMenu.querySelectorAll("button[data-format]")) {
+  button.addEventListener("click", () => {
+    exportMenu.open = false;
+    if (!connection.send({ type: "save" })) {
+      messages.show("Exporting needs the server; try again once it is back.");
+      return;
+    }
+    exportFormat = button.dataset.format;
+  });
+}
+
+async function download(id, format) {
+  const response = await fetch(`/api/export?snapshot=${encodeURIComponent(id)}&format=${format}`);
+  if (!response.ok) {
+    const reason = await response.json().then((body) => body.error, () => response.statusText);
+    messages.show(`Export failed: ${reason}`, "error");
+    return;
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `network.${format}`;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The answer to Save: show the short link and copy it (or, for Export, download). */
 async function showSaved(id, url) {
+  if (exportFormat) {
+    const format = exportFormat;
+    exportFormat = null;
+    await download(id, format);
+    return;
+  }
   const link = document.getElementById("saved-link");
   const full = new URL(url, location.origin).href;
   link.href = full;

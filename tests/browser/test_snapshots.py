@@ -94,3 +94,29 @@ def test_while_the_server_is_away_the_page_says_so_keeps_changes_and_resumes_the
     finally:
         context.close()
         server.stop()
+
+
+def test_the_export_menu_downloads_the_network_the_page_shows(browser, server, tmp_path):
+    import types
+
+    import numpy as np
+
+    context, page = trained_page(browser, server, epochs=7)
+    try:
+        page.click("#export-menu summary")
+        with page.expect_download() as info:
+            page.click("#export-menu button[data-format=numpy]")
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        assert path.name.endswith("-epoch7.py")
+        module = types.ModuleType("exported")
+        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
+        assert module.predict(np.zeros((3, 2))).shape == (3,)
+        assert "exported at epoch 7" in path.read_text()
+        page.click("#export-menu summary")
+        with page.expect_download() as info:
+            page.click("#export-menu button[data-format=png]")
+        assert info.value.suggested_filename.endswith(".png")
+        assert not page.console_watch.unexpected(), page.console_watch.unexpected()
+    finally:
+        context.close()

@@ -114,3 +114,27 @@ def test_the_snapshot_page_and_its_missing_and_damaged_pages(server, client):
         steps(other, 1)
     finally:
         other.close()
+
+
+def test_the_export_endpoint_gives_a_saved_network_or_says_why_not(server, client):
+    _, saved = trained_snapshot(client, 3)
+    with urllib.request.urlopen(server.url + f"/api/export?snapshot={saved['id']}&format=json") as response:
+        model = json.loads(response.read())
+        assert "attachment" in response.headers["Content-Disposition"]
+    assert model["epoch"] == 3 and model["layer_sizes"] == [2, 5, 3, 1]
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.url + "/api/export?snapshot=0123456789abcdef01234567&format=json")
+    assert missing.value.code == 404 and "no saved network" in json.loads(missing.value.read())["error"]
+    diverging = Client(server.url)
+    try:
+        diverging.hello("learningRate=10&problem=regression&networkShape=8,8,8&seed=0.5")
+        diverging.send(type="speed", value="max")
+        diverging.send(type="play")
+        diverging.frame(where=lambda h: h.get("divergence") is not None, timeout=60)
+        diverged = diverging.save()
+    finally:
+        diverging.close()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(server.url + f"/api/export?snapshot={diverged['id']}&format=numpy")
+    assert refused.value.code == 422
+    assert "its training diverged" in json.loads(refused.value.read())["error"]
