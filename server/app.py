@@ -24,9 +24,10 @@ from fastapi.staticfiles import StaticFiles
 
 from engine.training import warm_up
 
-from . import datasets_api, logs, pages
+from . import datasets_api, export_api, logs, pages
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
+from .checkpoints import Checkpoints
 from .connection import Connection, Services
 from .hosts import HostGuard, HostPolicy
 from .httpguard import GuardedH11Protocol
@@ -79,16 +80,29 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         app.state.store = store if store is not None else open_store(options.store or None)
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
-        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets)
+        # --checkpoint-seconds 0 turns checkpoints off (sessions then live in this process only).
+        app.state.checkpoints = (Checkpoints(app.state.store, every_seconds=options.checkpoint_seconds,
+                                             ttl_seconds=options.checkpoint_ttl_seconds)
+                                 if options.checkpoint_seconds > 0 else None)
+        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets,
+                                      store=app.state.store, checkpoints=app.state.checkpoints)
         app.state.registry = registry
         app.state.lag = LoopLag()
-        tasks = [asyncio.create_task(_reap_forever(registry)), asyncio.create_task(app.state.lag.watch())]
+        tasks = [asyncio.create_task(_reap_forever(registry, app.state.checkpoints)), asyncio.create_task(app.state.lag.watch())]
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
-            scheduler.shutdown()
+            scheduler.shutdown(wait=True)  # no turn may change a session while it is written
+            # A graceful stop (SIGTERM, Ctrl-C) keeps every session for its tab.
+            if app.state.checkpoints is not None:
+                for live in registry.all():
+                    try:
+                        app.state.checkpoints.take(live)
+                    except Exception:
+                        logging.getLogger("playground").exception("checkpointing session %s failed", live.id)
+                app.state.checkpoints.close()
             if store is None:
                 app.state.store.close()
 
@@ -97,6 +111,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
     app.state.hosts = policy
     app.include_router(pages.router)
     app.include_router(datasets_api.router)
+    app.include_router(export_api.router)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
     @app.middleware("http")
@@ -201,10 +216,12 @@ def _rss_kib() -> int | None:
     return None
 
 
-async def _reap_forever(registry: SessionRegistry) -> None:
+async def _reap_forever(registry: SessionRegistry, checkpoints: Checkpoints | None) -> None:
     while True:
         await asyncio.sleep(REAP_EVERY_SECONDS)
         try:
             registry.reap(time.monotonic())
+            if checkpoints is not None:
+                checkpoints.keep_only({live.id for live in registry.all()})
         except Exception:  # the reaper must outlive any one bad pass
             logging.getLogger("playground").exception("freeing expired sessions failed")

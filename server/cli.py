@@ -5,6 +5,7 @@
     playground train "#dataset=xor&seed=0.5" --epochs 100
     playground train "#data=<id>&seed=0.5" --store PATH    # a stored data set
     playground train "#seed=0.5" --data mine.csv           # a CSV (or JSON) file of your own
+    playground export "/s/<id>" --epochs 50 --format numpy --output model.py
     playground bench
 """
 
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if command == "train":
         return train(args.link, args.epochs, sys.stdout, sys.stderr, store=args.store, data_file=args.data)
+    if command == "export":
+        return export(args.link, args.epochs, args.format, args.output, sys.stderr, store=args.store)
     if command == "bench":
         from .bench import main as bench_main
 
@@ -43,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
                               help="the store holding the link's data=<id> (default: the file `serve` uses)")
     train_parser.add_argument("--data", default=None, metavar="FILE",
                               help="train on this CSV or JSON file (columns: the first two numbers and `label`)")
+    export_parser = sub.add_parser("export", help="train from a link or a saved network and export the network")
+    export_parser.add_argument("link", help="a share link or its hash, or a saved network's /s/<id> link")
+    export_parser.add_argument("--epochs", type=int, default=0, help="epochs to train first (default 0)")
+    export_parser.add_argument("--format", choices=("json", "numpy", "onnx", "png"), default="json",
+                               help="json (the model, docs), numpy (a Python file with predict(points)), "
+                                    "onnx (needs the `onnx` extra), png (the decision map)")
+    export_parser.add_argument("--output", required=True, metavar="FILE", help="the file to write")
+    export_parser.add_argument("--store", default=None, metavar="PATH",
+                               help="the store holding saved networks and data sets (default: the file `serve` uses)")
     bench_parser = sub.add_parser("bench", help="measure training speed and frame cost")
     bench_parser.add_argument("--out", default=None, help="also write the figures as Markdown to this file")
     bench_parser.add_argument("--quick", action="store_true", help="a short run, for a first look")
@@ -78,6 +90,9 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=DEFAULTS.store or None, metavar="PATH",
                         help="the SQLite file that keeps uploaded and drawn data sets "
                              "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3)")
+    parser.add_argument("--checkpoint-seconds", type=float, default=DEFAULTS.checkpoint_seconds,
+                        help="how often a training session is written to the store, to survive a restart "
+                             f"(paused ones at every change; 0 = never; default {DEFAULTS.checkpoint_seconds:g})")
     parser.add_argument("--stats-token", default=DEFAULTS.stats_token, metavar="TOKEN",
                         help="lets /stats answer other machines that send it as X-Stats-Token "
                              "(without it, /stats answers localhost only)")
@@ -93,7 +108,7 @@ def options_from(args) -> "ServerOptions":  # noqa: F821
         max_sessions_per_client=args.max_sessions_per_client, hello_seconds=args.hello_seconds,
         head_seconds=args.head_seconds,
         max_connections=args.max_connections, engine_threads=args.engine_threads, stats_token=args.stats_token,
-        workers=args.workers, store=args.store or "")
+        workers=args.workers, store=args.store or "", checkpoint_seconds=args.checkpoint_seconds)
 
 
 def serve(args) -> int:
@@ -193,6 +208,44 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
             return 1
         train_loss, test_loss = session.losses()
         _line(out, epoch, train_loss, test_loss)
+    return 0
+
+
+def export(link: str, epochs: int, fmt: str, output: str, err, store: str | None = None) -> int:
+    """Open `link` (a share link, or a saved network's /s/<id>), train `epochs`
+    more, and write the network in `fmt` to `output`."""
+    from engine.export import ExportError
+    from engine.session_state import StateError
+
+    from .exporting import export_bytes, session_for
+    from .store import open_store
+    from .store.sqlite import StoreError
+
+    if epochs < 0:
+        print("playground export: --epochs must be 0 or more", file=err)
+        return 2
+    try:
+        shelf = open_store(store)
+    except StoreError as error:
+        print(f"playground export: {error}", file=err)
+        return 2
+    try:
+        session, notices = session_for(link, shelf)
+        for notice in notices:
+            print(f"note: {notice}", file=err)
+        session.step(epochs)
+        body = export_bytes(session, fmt)
+    except (StateError, ExportError, LookupError) as error:
+        print(f"playground export: {error}", file=err)
+        return 1
+    finally:
+        shelf.close()
+    try:
+        with open(output, "wb") as file:
+            file.write(body)
+    except OSError as error:
+        print(f"playground export: cannot write {output}: {error.strerror}", file=err)
+        return 2
     return 0
 
 

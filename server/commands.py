@@ -24,6 +24,7 @@ from . import protocol
 from .pacing import Pacer
 from .scheduler import Account
 from .sessions import LiveSession
+from .snapshots import saved_body, snapshot_url
 
 
 @dataclass
@@ -34,7 +35,8 @@ class Turn:
     pacer: Pacer
     account: Account
     notices: list[str] = field(default_factory=list)
-    replies: list = field(default_factory=list)  # protocol models answering a command
+    store: object = None  # server.store.Store: where `save` keeps snapshots
+    replies: list = field(default_factory=list)  # other messages for the page (protocol models)
 
     @property
     def session(self) -> Session:
@@ -148,6 +150,15 @@ def on_trace(turn: Turn, command: protocol.TraceCommand) -> None:
         biasGradients=[g.tolist() for g in trace.bias_gradients], error=trace.error, applied=applied))
 
 
+def on_save(turn: Turn, command) -> None:
+    """Store the session as it is (paused) as a snapshot; answer with its link."""
+    if turn.store is None:
+        raise protocol.BadCommand("this server keeps no snapshots (it has no store)", "save")
+    live = turn.live
+    snapshot_id = turn.store.put_snapshot(saved_body(live.session, live.hidden, live.unknown))
+    turn.replies.append(protocol.Saved(id=snapshot_id, url=snapshot_url(snapshot_id)))
+
+
 HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "set": on_set,
     "play": on_play,
@@ -161,4 +172,7 @@ HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "hide": on_hide,
     "trace": on_trace,
     "trace_step": on_trace,
+
+
+    "save": on_save,
 }

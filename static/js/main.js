@@ -59,6 +59,8 @@ const state = {
 
 const connection = new Connection({
   getHash: currentHash,
+  getSnapshot: () => document.body.dataset.snapshot || null,
+  onSaved: showSaved,
   onFrame: receiveFrame,
   onNotice: (message, about) => messages.show(message, "notice", about),
   // A hover that raced a rebuild names a node that is gone: not worth a message.
@@ -148,6 +150,67 @@ document.getElementById("copy-link-button").addEventListener("click", async () =
   const ok = await copyLink();
   messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
 });
+document.getElementById("save-button").addEventListener("click", () => {
+  if (!connection.send({ type: "save" })) messages.show("Saving needs the server; try again once it is back.");
+});
+
+// The Export menu saves the session first and downloads the saved network in
+// the chosen format, so the file is exactly what the page shows.
+let exportFormat = null;
+const exportMenu = document.getElementById("export-menu");
+for (const button of exportMenu.querySelectorAll("button[data-format]")) {
+  button.addEventListener("click", () => {
+    exportMenu.open = false;
+    if (!connection.send({ type: "save" })) {
+      messages.show("Exporting needs the server; try again once it is back.");
+      return;
+    }
+    exportFormat = button.dataset.format;
+  });
+}
+
+async function download(id, format) {
+  const response = await fetch(`/api/export?snapshot=${encodeURIComponent(id)}&format=${format}`);
+  if (!response.ok) {
+    const reason = await response.json().then((body) => body.error, () => response.statusText);
+    messages.show(`Export failed: ${reason}`, "error");
+    return;
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `network.${format}`;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The answer to Save: show the short link and copy it (or, for Export, download). */
+async function showSaved(id, url) {
+  if (exportFormat) {
+    const format = exportFormat;
+    exportFormat = null;
+    await download(id, format);
+    return;
+  }
+  const link = document.getElementById("saved-link");
+  const full = new URL(url, location.origin).href;
+  link.href = full;
+  link.textContent = full;
+  link.hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(full);
+    copied = true;
+  } catch (err) {
+    copied = false;
+  }
+  messages.show(copied ? `Saved and copied: ${full} opens this trained network.`
+    : `Saved: ${full} opens this trained network.`);
+}
+
 document.getElementById("more-button").addEventListener("click", () => {
   document.getElementById("article-text").scrollIntoView({ behavior: "smooth" });
 });
@@ -202,11 +265,15 @@ function receiveFrame({ header, grids }) {
   scheduleDraw();
 }
 
-function showConnection(status) {
+function showConnection(status, sent = 0) {
   const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
   statusBadge.dataset.state = status;
   statusBadge.textContent = text;
   document.body.dataset.connection = status;
+  // Said plainly while the server cannot be reached: nothing the user does is lost.
+  const away = document.getElementById("server-away");
+  away.hidden = status !== "reconnecting";
+  if (status === "open" && sent > 0) messages.show("The server is back; the changes you made meanwhile were sent.");
 }
 
 // ---- drawing ---------------------------------------------------------------

@@ -9,13 +9,16 @@
  *   frame bytes = uint32 LE header length N | N bytes UTF-8 JSON | payload
  *   header.grids.<name> = [offset, length] into the payload (or null)
  *
- * Commands are plain objects sent as JSON text; while the socket is not open
- * they are dropped (the first frame after reconnecting tells the page the truth).
+ * Commands are plain objects sent as JSON text. While the socket is not open,
+ * the user's changes (`set`, `hide`, `speed`, `edit`) are kept — settings
+ * merged, later values winning — and sent right after the next `hello`;
+ * play, pause, step and the rest are moments, not changes, and are dropped.
  */
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5000;
 const GRID_NAMES = ["output", "thumbnails", "focus"];
+const KEPT_WHILE_AWAY = new Set(["set", "hide", "speed", "edit"]);
 
 /** Split one binary frame into its JSON header and its grids (views, not copies). */
 export function decodeFrame(buffer) {
@@ -42,9 +45,12 @@ export class Connection {
   /**
    * @param {object} handlers
    *   getHash(): the raw hash to send in `hello` (without '#');
+   *   getSnapshot(): the saved network this page opens (`/s/<id>`), or null;
+   *   onSaved(id, url): the answer to `save`;
    *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
    *   onReply(message) for other text messages that answer a command (e.g. a trace);
-   *   onStatus(state) with state one of "connecting", "open", "reconnecting".
+   *   onStatus(state, sent) with state one of "connecting", "open", "reconnecting"
+   *   (`sent`: on "open", how many kept changes were just sent).
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -53,6 +59,22 @@ export class Connection {
     this.retryMs = RETRY_FIRST_MS;
     this.retryTimer = null;
     this.everOpened = false;
+    this.kept = [];
+  }
+
+  /** Keep a change made while the server is away (settings merged into one `set`). */
+  keep(command) {
+    const last = this.kept[this.kept.length - 1];
+    if (command.type === "set" && last?.type === "set") {
+      last.settings = { ...last.settings, ...command.settings };
+    } else {
+      this.kept.push(command.type === "set" ? { ...command, settings: { ...command.settings } } : command);
+    }
+  }
+
+  /** How many changes wait for the server. */
+  get waiting() {
+    return this.kept.length;
   }
 
   connect() {
@@ -71,8 +93,14 @@ export class Connection {
     socket.addEventListener("open", () => {
       if (this.socket !== socket) return;
       this.everOpened = true;
-      socket.send(JSON.stringify({ type: "hello", hash: this.handlers.getHash(), resume: this.session }));
-      this.handlers.onStatus("open");
+      const hello = { type: "hello", hash: this.handlers.getHash(), resume: this.session };
+      const snapshot = this.handlers.getSnapshot?.();
+      if (snapshot) hello.snapshot = snapshot;
+      socket.send(JSON.stringify(hello));
+      const kept = this.kept;
+      this.kept = [];
+      for (const command of kept) socket.send(JSON.stringify(command));
+      this.handlers.onStatus("open", kept.length);
     });
     socket.addEventListener("message", (event) => {
       if (this.socket !== socket) return;
@@ -100,6 +128,7 @@ export class Connection {
         this.handlers.onNotice(String(message.message ?? ""), about);
       }
       else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
+      else if (message.type === "saved") this.handlers.onSaved?.(String(message.id ?? ""), String(message.url ?? ""));
       else this.handlers.onReply?.(message);
       return;
     }
@@ -117,9 +146,14 @@ export class Connection {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  /** Send one command object; returns whether it went out. */
+  /** Send one command object; returns whether it went out (or, being a
+   * change, is kept until the server is back). */
   send(command) {
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      if (!this.everOpened || !KEPT_WHILE_AWAY.has(command.type)) return false;
+      this.keep(command);
+      return true;
+    }
     this.socket.send(JSON.stringify(command));
     return true;
   }

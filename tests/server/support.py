@@ -33,6 +33,7 @@ class Client:
         self.notices: list[str] = []
         self.errors: list[dict] = []
         self.replies: list[dict] = []  # other text messages (e.g. a trace)
+        self.saved: list[dict] = []
 
     def send(self, **command) -> None:
         self.socket.send(json.dumps(command))
@@ -48,7 +49,7 @@ class Client:
             return "frame", header, grids
         data = json.loads(message)
         kind = data["type"]
-        (self.notices if kind == "notice" else self.errors if kind == "error" else self.replies).append(data)
+        {"notice": self.notices, "error": self.errors, "saved": self.saved}.get(kind, self.replies).append(data)
         return data["type"], data, None
 
     def frame(self, timeout: float = 10.0, where=lambda header: True):
@@ -77,9 +78,20 @@ class Client:
         self.replies.remove(found)
         return found
 
-    def hello(self, hash_: str = "", resume: str | None = None):
-        self.send(type="hello", hash=hash_, resume=resume)
+    def hello(self, hash_: str = "", resume: str | None = None, snapshot: str | None = None):
+        if snapshot is None:
+            self.send(type="hello", hash=hash_, resume=resume)
+        else:
+            self.send(type="hello", hash=hash_, resume=resume, snapshot=snapshot)
         return self.frame()
+
+    def save(self, timeout: float = 10.0) -> dict:
+        """Send `save`; the `saved` answer."""
+        self.send(type="save")
+        deadline = time.monotonic() + timeout
+        while not self.saved:
+            self.receive(timeout=max(0.01, deadline - time.monotonic()))
+        return self.saved.pop(0)
 
     def close(self) -> None:
         self._stack.close()

@@ -31,17 +31,18 @@ def test_dropped_connection_resumes_the_same_session(server_url):
     again.close()
 
 
-def test_session_is_freed_after_the_hold_time(server_url):
+def test_session_is_freed_after_the_hold_time_and_comes_back_from_its_checkpoint(server_url):
     first = Client(server_url)
     header, _ = first.hello("seed=0.4")
     first.send(type="step")
-    first.frame(where=lambda h: h["epoch"] == 1)
+    stepped, _ = first.frame(where=lambda h: h["epoch"] == 1)
     first.close()
     time.sleep(3 + 5 + 1)  # hold time of the test server + the reaper's period
+    assert stats(server_url)["sessions"] == 0  # the memory is freed
     again = Client(server_url)
     header2, _ = again.hello("seed=0.4", resume=header["session"])
-    assert header2["session"] != header["session"]
-    assert header2["epoch"] == 0
+    assert header2["session"] == header["session"]  # the store still had it
+    assert header2["epoch"] == 1 and header2["weights"] == stepped["weights"]
     again.close()
 
 
