@@ -1,0 +1,70 @@
+"""`playground serve --store redis://…`: a real server on a real Redis, and the
+faults: a Redis that is not there at start, and one lost while running."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+from ..live_server import ROOT, ServerProcess, free_port
+from ..redis_server import RedisServer
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _upload(url: str, body: bytes) -> tuple[int, dict]:
+    request = urllib.request.Request(url + "/api/datasets", data=body, method="POST",
+                                     headers={"Content-Type": "text/csv"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+CSV = b"x1,x2,label\n" + b"".join(f"{i / 10},{-i / 10},{1 if i % 2 else -1}\n".encode() for i in range(20))
+
+
+def test_serve_names_a_redis_it_cannot_reach():
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    result = subprocess.run([sys.executable, "-m", "server", "serve", "--port", str(free_port()), "--store", url],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot reach the store {url}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_server_on_redis_is_ready_then_not_when_redis_is_lost_and_ready_again():
+    redis_server = RedisServer().start()
+    server = ServerProcess(None, "--store", redis_server.url).start()
+    try:
+        assert _get(server.url + "/readyz") == (200, {"ready": True})
+        status, answer = _upload(server.url, CSV)
+        assert status == 201
+        redis_server.stop()
+        status, answer = _get(server.url + "/readyz")
+        assert status == 503 and f"the store {redis_server.url} does not answer" in answer["reason"]
+        assert _get(server.url + "/healthz")[0] == 200  # alive: a load balancer should not restart it
+        status, answer = _upload(server.url, CSV)
+        assert status == 503 and "not reachable just now" in answer["detail"]
+        again = RedisServer()
+        again.port = redis_server.port
+        again.start()
+        try:
+            assert _get(server.url + "/readyz") == (200, {"ready": True})
+            assert _upload(server.url, CSV)[0] == 201
+        finally:
+            again.stop()
+    finally:
+        server.stop()
+        redis_server.stop()
+    assert "Traceback" not in server.last_output
