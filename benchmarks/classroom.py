@@ -14,6 +14,11 @@ tabs' only. The load clients run on the same machine as the server.
 
     python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1] [--link HASH]
     python benchmarks/classroom.py --clients 1 --heavy 4 --flood 1 --seconds 20
+    python benchmarks/classroom.py --clients 30 --store redis://127.0.0.1:6379/0
+
+With `--store redis://…` it also reports the Redis traffic the server caused
+while the tabs ran (bytes in and out, commands), per session and second, from
+Redis's own `INFO stats` counters.
 """
 
 from __future__ import annotations
@@ -56,6 +61,21 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total
+
+
+def redis_counters(store: str | None) -> dict | None:
+    """Redis's traffic counters since it started (None unless `store` is a redis:// URL)."""
+    if not store or not store.startswith("redis://"):
+        return None
+    import redis
+
+    client = redis.Redis.from_url(store)
+    try:
+        info = client.info("stats")
+    finally:
+        client.close()
+    return {"bytes_in": info["total_net_input_bytes"], "bytes_out": info["total_net_output_bytes"],
+            "commands": info["total_commands_processed"]}
 
 
 def get_json(url: str) -> dict:
@@ -164,10 +184,13 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=0, help="tabs with the largest network at Fastest")
     parser.add_argument("--flood", type=int, default=0, help="tabs sending 250 step commands per frame")
     parser.add_argument("--engine-threads", type=int, default=None, help="the server's engine threads")
+    parser.add_argument("--store", default=None, help="the server's --store (a redis:// URL adds Redis traffic)")
     args = parser.parse_args()
 
     port = free_port()
     extra = [] if args.engine_threads is None else ["--engine-threads", str(args.engine_threads)]
+    extra += [] if args.store is None else ["--store", args.store]
+    redis_before = redis_counters(args.store)
     server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
                                str(args.workers), "--max-sessions-per-client", "500", *extra],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -183,6 +206,7 @@ def main() -> int:
         results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
                                         args.seconds, args.speed, args.heavy, args.flood))
         busy_kib = rss_kib(server.pid)
+        redis_after = redis_counters(args.store)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
         server.terminate()
@@ -202,6 +226,10 @@ def main() -> int:
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
         "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }
+    if redis_before and redis_after:
+        per = (args.clients + args.heavy + args.flood) * args.seconds
+        row.update({f"redis_{name}_per_session_per_s": round((redis_after[name] - redis_before[name]) / per, 1)
+                    for name in redis_before})
     print(json.dumps(row))
     return 0
 
