@@ -2,7 +2,7 @@
 
 `/healthz` says the process is alive (restart it if not); `/readyz` says it can
 serve a tab now: its store answers (a shared Redis is reachable, the SQLite
-file is readable) and it is not shutting down. A load balancer stops sending
+file is readable). A load balancer stops sending
 new tabs to a process that answers 503 here and sends them again once it
 answers 200; the process itself keeps its running sessions either way.
 """
@@ -21,8 +21,6 @@ router = APIRouter()
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
-    if getattr(state, "draining", False):
-        return JSONResponse({"ready": False, "reason": "the server is shutting down"}, status_code=503)
     store = getattr(state, "store", None)
     if store is None:
         return JSONResponse({"ready": False, "reason": "the server is starting"}, status_code=503)
