@@ -63,6 +63,19 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    ticks = 0
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def redis_counters(store: str | None) -> dict | None:
     """Redis's traffic counters since it started (None unless `store` is a redis:// URL)."""
     if not store or not store.startswith("redis://"):
@@ -109,7 +122,7 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
         elapsed = time.perf_counter() - started
-        results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
+        results.append({"frames": frames, "fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
 
 
 HEAVY_LINK = "problem=regression&networkShape=16,16,16,16,16,16,16,16&batchSize=1&percTrainData=99"
@@ -203,9 +216,11 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
                                         args.seconds, args.speed, args.heavy, args.flood))
         busy_kib = rss_kib(server.pid)
+        cpu_used = cpu_seconds(server.pid) - cpu_before
         redis_after = redis_counters(args.store)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
@@ -223,6 +238,9 @@ def main() -> int:
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
+        # Frames per CPU-second of the server: what one core serves, whatever
+        # else the machine is doing (the load clients run on it too).
+        "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
         "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }
