@@ -249,6 +249,21 @@ class Session:
             raise EditError(f"layer {layer} does not exist; the network has layers 1–{last} "
                             f"(layer {last} is the output)")
 
+    # --- saving and loading -------------------------------------------------
+
+    def to_state(self) -> dict:
+        """Everything needed to go on training exactly where this stopped, as
+        one versioned JSON value (`engine/session_state.py`, docs/state.md)."""
+        from .session_state import session_to_state
+        return session_to_state(self)
+
+    @classmethod
+    def from_state(cls, state: dict, datasets: data_source.DatasetLookup | None = None) -> "Session":
+        """The session `to_state` described. Raises `session_state.StateError`
+        (in plain words) for a newer format or a damaged value."""
+        from .session_state import session_from_state
+        return session_from_state(state, datasets=datasets)
+
     # --- what the page shows ---------------------------------------------
 
     def losses(self) -> tuple[float, float]:

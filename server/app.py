@@ -27,6 +27,7 @@ from engine.training import warm_up
 from . import datasets_api, logs, pages, readiness
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
+from .checkpoints import Checkpoints
 from .connection import Connection, Services
 from .hosts import HostGuard, HostPolicy
 from .httpguard import GuardedH11Protocol
@@ -79,16 +80,26 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         app.state.store = store if store is not None else open_store(options.store or None)
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
-        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets)
+        app.state.checkpoints = Checkpoints(app.state.store, every_seconds=options.checkpoint_seconds,
+                                            ttl_seconds=options.checkpoint_ttl_seconds)
+        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets,
+                                      store=app.state.store, checkpoints=app.state.checkpoints)
         app.state.registry = registry
         app.state.lag = LoopLag()
-        tasks = [asyncio.create_task(_reap_forever(registry)), asyncio.create_task(app.state.lag.watch())]
+        tasks = [asyncio.create_task(_reap_forever(registry, app.state.checkpoints)), asyncio.create_task(app.state.lag.watch())]
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
-            scheduler.shutdown()
+            scheduler.shutdown(wait=True)  # no turn may change a session while it is written
+            # A graceful stop (SIGTERM, Ctrl-C) keeps every session for its tab.
+            for live in registry.all():
+                try:
+                    app.state.checkpoints.take(live)
+                except Exception:
+                    logging.getLogger("playground").exception("checkpointing session %s failed", live.id)
+            app.state.checkpoints.close()
             if store is None:
                 app.state.store.close()
 
@@ -210,10 +221,11 @@ def _rss_kib() -> int | None:
     return None
 
 
-async def _reap_forever(registry: SessionRegistry) -> None:
+async def _reap_forever(registry: SessionRegistry, checkpoints: Checkpoints) -> None:
     while True:
         await asyncio.sleep(REAP_EVERY_SECONDS)
         try:
             registry.reap(time.monotonic())
+            checkpoints.keep_only({live.id for live in registry.all()})
         except Exception:  # the reaper must outlive any one bad pass
             logging.getLogger("playground").exception("freeing expired sessions failed")

@@ -79,6 +79,9 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where data sets, snapshots and session checkpoints are kept: a SQLite file "
                              "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3) or redis://host:port/db, "
                              "shared by several servers")
+    parser.add_argument("--checkpoint-seconds", type=float, default=DEFAULTS.checkpoint_seconds,
+                        help="how often a training session is written to the store, to survive a restart "
+                             f"(paused ones at every change; default {DEFAULTS.checkpoint_seconds:g})")
     parser.add_argument("--stats-token", default=DEFAULTS.stats_token, metavar="TOKEN",
                         help="lets /stats answer other machines that send it as X-Stats-Token "
                              "(without it, /stats answers localhost only)")
@@ -94,7 +97,7 @@ def options_from(args) -> "ServerOptions":  # noqa: F821
         max_sessions_per_client=args.max_sessions_per_client, hello_seconds=args.hello_seconds,
         head_seconds=args.head_seconds,
         max_connections=args.max_connections, engine_threads=args.engine_threads, stats_token=args.stats_token,
-        workers=args.workers, store=args.store or "")
+        workers=args.workers, store=args.store or "", checkpoint_seconds=args.checkpoint_seconds)
 
 
 def serve(args) -> int:

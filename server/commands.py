@@ -24,6 +24,7 @@ from . import protocol
 from .pacing import Pacer
 from .scheduler import Account
 from .sessions import LiveSession
+from .snapshots import saved_body, snapshot_url
 
 
 @dataclass
@@ -34,6 +35,8 @@ class Turn:
     pacer: Pacer
     account: Account
     notices: list[str] = field(default_factory=list)
+    store: object = None  # server.store.Store: where `save` keeps snapshots
+    replies: list = field(default_factory=list)  # other messages for the page (protocol models)
 
     @property
     def session(self) -> Session:
@@ -131,6 +134,15 @@ def on_hide(turn: Turn, command: protocol.Hide) -> None:
             turn.pacer.forget()  # owed steps were for the network that is gone
 
 
+def on_save(turn: Turn, command) -> None:
+    """Store the session as it is (paused) as a snapshot; answer with its link."""
+    if turn.store is None:
+        raise protocol.BadCommand("this server keeps no snapshots (it has no store)", "save")
+    live = turn.live
+    snapshot_id = turn.store.put_snapshot(saved_body(live.session, live.hidden, live.unknown))
+    turn.replies.append(protocol.Saved(id=snapshot_id, url=snapshot_url(snapshot_id)))
+
+
 HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "set": on_set,
     "play": on_play,
@@ -142,4 +154,5 @@ HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "edit": on_edit,
     "focus": on_focus,
     "hide": on_hide,
+    "save": on_save,
 }

@@ -28,6 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.features import hidden_inputs
 from engine.session import EditError, Session
+from engine.session_state import StateError
 from engine.settings import SettingError
 from engine.share_hash import ParsedHash, parse_hash, write_hash
 
@@ -40,6 +41,7 @@ from .options import ServerOptions
 from .pacing import Pacer
 from .scheduler import Account, FairScheduler
 from .sessions import LiveSession, Refused, SessionRegistry
+from .snapshots import Opened, open_saved
 from .transport import Transport
 
 LOG = logging.getLogger("playground")
@@ -54,6 +56,8 @@ class Services:
     scheduler: FairScheduler
     options: ServerOptions
     datasets: object = None  # finds stored data sets by id (`data=` links); see datasets_api
+    store: object = None  # server.store.Store: snapshots and checkpoints
+    checkpoints: object = None  # checkpoints.Checkpoints: sessions that outlive this process
 
 
 def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
@@ -62,6 +66,23 @@ def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
     parsed = parse_hash(link)
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=datasets)
     return session, parsed
+
+
+def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Opened, list[str]]:
+    """The saved network `snapshot_id` (paused where it was saved) and notices;
+    when it is unknown, expired or damaged, the link's set-up instead, with a
+    notice saying why (engine thread: it rebuilds the data and the trainer)."""
+    body = store.get_snapshot(snapshot_id) if store is not None else None
+    if body is not None:
+        try:
+            return open_saved(body, datasets), []
+        except StateError as error:
+            why = f"The saved network {snapshot_id[:24]} cannot be opened: {error}"
+    else:
+        why = f"There is no saved network {snapshot_id[:24]} on this server (the link is wrong or it has expired)"
+    session, parsed = build_session(link, datasets)
+    notices = [f"{why}; this is the set-up of the link instead."]
+    return Opened(session, dict(parsed.hidden), list(parsed.unknown)), notices + list(parsed.notices) + list(session.notices)
 
 
 class Connection:
@@ -135,7 +156,7 @@ class Connection:
             transport.error("hello was already sent on this connection", "hello")
             return
         registry = self.services.registry
-        live = registry.resume(command.resume) if command.resume else None
+        live = await self._resume(command.resume) if command.resume else None
         if live is None:
             client = transport.client
             try:
@@ -144,18 +165,59 @@ class Connection:
                 transport.error(str(refused), "hello")
                 transport.close_after_outbox(CLOSE_TRY_AGAIN_LATER, "no session available")
                 return
+            services = self.services
             try:
-                session, parsed = await self.services.scheduler.run(
-                    self.account, partial(build_session, command.hash, self.services.datasets), heavy=len(command.hash) > LONG_LINK_CHARS)
+                if command.snapshot:
+                    opened, notices = await services.scheduler.run(
+                        self.account, partial(open_snapshot, command.snapshot, command.hash, services.store,
+                                              services.datasets), heavy=True)
+                else:
+                    session, parsed = await services.scheduler.run(
+                        self.account, partial(build_session, command.hash, services.datasets),
+                        heavy=len(command.hash) > LONG_LINK_CHARS)
+                    opened = Opened(session, dict(parsed.hidden), list(parsed.unknown))
+                    notices = list(parsed.notices) + list(session.notices)
             except BaseException:
                 registry.withdraw(client)
                 raise
-            live = registry.add(session, client, hidden=dict(parsed.hidden), unknown=list(parsed.unknown),
-                                link_notices=list(parsed.notices) + list(session.notices))
+            live = registry.add(opened.session, client, hidden=opened.hidden, unknown=opened.unknown,
+                                link_notices=notices)
         self.live = live
         self.writer.forget()
         self.pacer.forget()
         self.dirty = True
+
+    async def _resume(self, session_id: str) -> LiveSession | None:
+        """The session `session_id`: held here and not taken over by another
+        process, or else restored from its last checkpoint; None when neither."""
+        services, registry = self.services, self.services.registry
+        checkpoints = services.checkpoints
+        held = registry.held(session_id)
+        if held is not None and held.attached:
+            return None  # another tab has it: this one starts afresh
+        if checkpoints is None:
+            return registry.resume(session_id)
+        scheduler = services.scheduler
+        if held is not None:
+            if not await scheduler.run(self.account, partial(checkpoints.owned_elsewhere, session_id)):
+                return registry.resume(session_id)
+            registry.free(held)  # another process took it over: its checkpoint is the newer
+            checkpoints.forget(session_id)
+        opened, notice = await scheduler.run(self.account, partial(checkpoints.restore, session_id, services.datasets),
+                                             heavy=True)
+        if notice:
+            self.transport.notice(notice)
+        if opened is None or registry.held(session_id) is not None:
+            return None
+        client = self.transport.client
+        try:
+            registry.admit(client)
+        except Refused:
+            return None  # the new-session path says why
+        live = registry.add(opened.session, client, session_id=session_id, hidden=opened.hidden,
+                            unknown=opened.unknown, playing=opened.playing)
+        checkpoints.claim(session_id)
+        return live
 
     # --- a turn (engine thread; only this connection's turn touches its session) ---
 
@@ -172,8 +234,10 @@ class Connection:
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
         live = self.live
         session = live.session
-        turn = Turn(live, self.pacer, self.account)
+        turn = Turn(live, self.pacer, self.account, store=self.services.store)
         self.pacer.begin_turn(now, slice_seconds)
+        # Hovering changes nothing worth keeping; every other command may.
+        changed = any(command.type != "focus" for command in commands)
         for command in commands:
             self.dirty = True
             try:
@@ -186,11 +250,16 @@ class Connection:
         if live.playing or self.pacer.owes():
             self.pacer.train(session, self.account, live.playing)
             self.dirty = True
+            changed = True
         if session.divergence is not None:
             turn.stop()
             self.pacer.forget()
         for notice in turn.notices:
             self.transport.notice(notice)
+        for reply in turn.replies:
+            self.transport.reply(reply)
+        if self.services.checkpoints is not None:
+            self.services.checkpoints.after_turn(live, changed)
         if not self.dirty:
             return None
         self.dirty = False
@@ -223,4 +292,11 @@ class Connection:
             except (asyncio.CancelledError, Exception):
                 pass
             if self.live is not None:
-                self.services.registry.detach(self.live, time.monotonic())
+                live, checkpoints = self.live, self.services.checkpoints
+                self.services.registry.detach(live, time.monotonic())
+                if checkpoints is not None:
+                    # The tab may come back to another process: leave it the session as it is now.
+                    try:
+                        await self.services.scheduler.run(self.account, partial(checkpoints.take, live))
+                    except Exception:
+                        LOG.exception("checkpointing a closed tab's session failed")

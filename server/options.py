@@ -33,6 +33,8 @@ class ServerOptions:
     store: str = ""  # the store's SQLite file ("" = the default in the user's data directory)
     shared_dir: str = ""  # where workers keep their common session count (set for --workers > 1)
     workers: int = 1
+    checkpoint_seconds: float = 3.0  # a training session is checkpointed this often (paused ones at every change)
+    checkpoint_ttl_seconds: float = 7 * 86400.0  # how long a session's last checkpoint is kept
 
     def to_env(self) -> dict[str, str]:
         return {ENV_NAME: json.dumps(asdict(self))}

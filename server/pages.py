@@ -12,7 +12,10 @@ from engine.features import FEATURES
 from engine.settings import HIDE_NAMES, SETTINGS
 
 from .assets import asset_dir
+from engine.session_state import StateError
+
 from .protocol import MAX_EDIT_VALUE
+from .snapshots import open_saved
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(asset_dir("templates")))
@@ -36,9 +39,8 @@ SETTINGS_JSON = (json.dumps(SETTING_ROWS, ensure_ascii=False)
                  .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-@router.get("/")
-def page(request: Request):
-    context = {
+def _page_context(snapshot_id: str | None = None) -> dict:
+    return {
         "settings": SETTING_ROWS,
         "by_name": {row["name"]: row for row in SETTING_ROWS},
         "features": [{"name": name, "label": label} for name, (label, _) in FEATURES.items()],
@@ -46,8 +48,38 @@ def page(request: Request):
         "hide_names": list(HIDE_NAMES),
         "static_url": "/static",
         "max_edit_value": f"{MAX_EDIT_VALUE:.0f}",
+        "snapshot_id": snapshot_id,
     }
-    return templates.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/")
+def page(request: Request):
+    return templates.TemplateResponse(request, "index.html", _page_context())
+
+
+@router.get("/s/{snapshot_id}")
+def snapshot_page(request: Request, snapshot_id: str):
+    """The page with a saved network, paused where it was saved. An unknown or
+    expired id gets a page that says so (404); a damaged snapshot one that
+    says why (422); both offer the default set-up. (A plain `def`: reading a
+    snapshot rebuilds its data, off the event loop.)"""
+    store = request.app.state.store
+    body = store.get_snapshot(snapshot_id)
+    if body is None:
+        return _missing(request, "This saved network does not exist",
+                        "There is no saved network at this link on this server: the link may be mistyped, "
+                        "or the network has expired.", 404)
+    try:
+        open_saved(body, request.app.state.datasets)
+    except StateError as error:
+        return _missing(request, "This saved network cannot be opened", f"{str(error).capitalize()}.", 422)
+    return templates.TemplateResponse(request, "index.html", _page_context(snapshot_id))
+
+
+def _missing(request: Request, title: str, reason: str, status: int):
+    return templates.TemplateResponse(request, "snapshot_missing.html",
+                                      {"title": title, "reason": reason, "static_url": "/static"},
+                                      status_code=status)
 
 
 @router.get("/healthz")

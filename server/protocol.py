@@ -33,6 +33,8 @@ class Hello(_Command):
     type: Literal["hello"]
     hash: str = Field("", max_length=MAX_HASH_CHARS)
     resume: str | None = Field(None, max_length=64)
+    # A saved network's id (the `/s/<id>` page): open it instead of the link.
+    snapshot: str | None = Field(None, max_length=64)
 
 
 class SetSettings(_Command):
@@ -86,6 +88,13 @@ class Hide(_Command):
     hidden: bool
 
 
+class Save(_Command):
+    """Store the session as it is now (weights, optimizer, epoch, history, ...);
+    answered by `Saved`."""
+
+    type: Literal["save"]
+
+
 class NodeRef(_Command):
     layer: int = Field(ge=0)
     index: int = Field(ge=0)
@@ -97,11 +106,12 @@ class Focus(_Command):
 
 
 Command = Annotated[
-    Union[Hello, SetSettings, Play, Pause, Step, Reset, Regenerate, Speed, Edit, Focus, Hide],
+    Union[Hello, SetSettings, Play, Pause, Step, Reset, Regenerate, Speed, Edit, Focus, Hide, Save],
     Field(discriminator="type"),
 ]
 _COMMAND = TypeAdapter(Command)
-COMMAND_TYPES = ("hello", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit", "focus", "hide")
+COMMAND_TYPES = ("hello", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit", "focus", "hide",
+                 "save")
 
 
 class BadCommand(ValueError):
@@ -195,6 +205,14 @@ class Error(BaseModel):
     type: Literal["error"] = "error"
     message: str
     command: str | None = None
+
+
+class Saved(BaseModel):
+    """The answer to `save`: the snapshot's id and the page that opens it (`/s/<id>`)."""
+
+    type: Literal["saved"] = "saved"
+    id: str
+    url: str
 
 
 class FeatureInfo(BaseModel):

@@ -121,8 +121,9 @@ class FairScheduler:
     def waiting(self) -> int:
         return len(self._waiting)
 
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop taking turns; with `wait`, let the running ones finish first."""
+        self._executor.shutdown(wait=wait, cancel_futures=True)
 
     def _start_waiting(self) -> None:
         held_back = []

@@ -60,20 +60,34 @@ class SessionRegistry:
         """Undo `admit` (the session could not be built)."""
         self.ledger.give_back(client)
 
-    def add(self, session: Session, client: str = "", **extras) -> LiveSession:
-        """Hold `session` (admitted before with `admit(client)`)."""
-        live = LiveSession(id=secrets.token_urlsafe(16), session=session, client=client, **extras)
+    def add(self, session: Session, client: str = "", session_id: str | None = None, **extras) -> LiveSession:
+        """Hold `session` (admitted before with `admit(client)`), under a new id
+        or, restored from a checkpoint, under its old `session_id`."""
+        live = LiveSession(id=session_id or secrets.token_urlsafe(16), session=session, client=client, **extras)
         self._held[live.id] = live
         return live
 
     def resume(self, session_id: str | None) -> LiveSession | None:
-        """The detached session `session_id`, attached again, or None."""
+        """The detached session `session_id`, attached again, or None (then
+        the connection falls back to the store's checkpoint: `checkpoints.py`)."""
         live = self._held.get(session_id or "")
         if live is None or live.attached:
             return None
         live.attached = True
         live.detached_at = None
         return live
+
+    def held(self, session_id: str | None) -> LiveSession | None:
+        """The session `session_id` if this process holds it (attached or not)."""
+        return self._held.get(session_id or "")
+
+    def all(self) -> list[LiveSession]:
+        return list(self._held.values())
+
+    def free(self, live: LiveSession) -> None:
+        """Let go of a detached session now (another process took it over)."""
+        if self._held.get(live.id) is live:
+            self._free(live)
 
     def detach(self, live: LiveSession, now: float) -> None:
         live.attached = False

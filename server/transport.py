@@ -13,6 +13,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 
+from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import protocol
@@ -40,6 +41,10 @@ class Transport:
         """`message` may be an `engine.settings.Notice`, which knows the settings it is about."""
         about = list(getattr(message, "about", ()))
         self.outbox.append(protocol.Notice(message=message, about=about).model_dump_json())
+
+    def reply(self, message: BaseModel) -> None:
+        """Queue any other server → page message (e.g. `protocol.Saved`)."""
+        self.outbox.append(message.model_dump_json())
 
     def close_after_outbox(self, code: int, reason: str) -> None:
         self.closing = (code, reason)

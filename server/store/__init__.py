@@ -29,6 +29,7 @@ SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 DATASET = "dataset"
 SNAPSHOT = "snapshot"
 CHECKPOINT = "checkpoint"
+OWNER = "owner"
 
 
 class StoreError(RuntimeError):
@@ -95,6 +96,21 @@ class Store(ABC):
     def delete_checkpoint(self, session_id: str) -> None:
         if isinstance(session_id, str) and SESSION_ID_PATTERN.fullmatch(session_id):
             self._delete(CHECKPOINT, session_id)
+
+    # --- which process owns a session (several `--workers`) ----------------------
+
+    def claim_session(self, session_id: str, owner: str, ttl_seconds: float) -> None:
+        """Record `owner` (a process's token) as the owner of `session_id`."""
+        if not SESSION_ID_PATTERN.fullmatch(session_id):
+            raise ValueError(f"not a session id: {session_id!r}")
+        self._replace(OWNER, session_id, owner.encode(), ttl_seconds)
+
+    def session_owner(self, session_id: str) -> str | None:
+        """The token of the process that last claimed `session_id`, or None."""
+        if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
+            return None
+        body = self._get(OWNER, session_id)
+        return body.decode() if body is not None else None
 
     # --- what a backend provides -------------------------------------------
 

@@ -59,6 +59,8 @@ const state = {
 
 const connection = new Connection({
   getHash: currentHash,
+  getSnapshot: () => document.body.dataset.snapshot || null,
+  onSaved: showSaved,
   onFrame: receiveFrame,
   onNotice: (message, about) => messages.show(message, "notice", about),
   // A hover that raced a rebuild names a node that is gone: not worth a message.
@@ -144,6 +146,28 @@ document.getElementById("copy-link-button").addEventListener("click", async () =
   const ok = await copyLink();
   messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
 });
+document.getElementById("save-button").addEventListener("click", () => {
+  if (!connection.send({ type: "save" })) messages.show("Saving needs the server; try again once it is back.");
+});
+
+/** The answer to Save: show the short link and copy it. */
+async function showSaved(id, url) {
+  const link = document.getElementById("saved-link");
+  const full = new URL(url, location.origin).href;
+  link.href = full;
+  link.textContent = full;
+  link.hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(full);
+    copied = true;
+  } catch (err) {
+    copied = false;
+  }
+  messages.show(copied ? `Saved and copied: ${full} opens this trained network.`
+    : `Saved: ${full} opens this trained network.`);
+}
+
 document.getElementById("more-button").addEventListener("click", () => {
   document.getElementById("article-text").scrollIntoView({ behavior: "smooth" });
 });

@@ -72,6 +72,8 @@ export class Connection {
   /**
    * @param {object} handlers
    *   getHash(): the raw hash to send in `hello` (without '#');
+   *   getSnapshot(): the saved network this page opens (`/s/<id>`), or null;
+   *   onSaved(id, url): the answer to `save`;
    *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
    *   onStatus(state) with state one of "connecting", "open", "reconnecting".
    */
@@ -100,7 +102,10 @@ export class Connection {
     socket.addEventListener("open", () => {
       if (this.socket !== socket) return;
       this.everOpened = true;
-      socket.send(JSON.stringify({ type: "hello", hash: this.handlers.getHash(), resume: this.session }));
+      const hello = { type: "hello", hash: this.handlers.getHash(), resume: this.session };
+      const snapshot = this.handlers.getSnapshot?.();
+      if (snapshot) hello.snapshot = snapshot;
+      socket.send(JSON.stringify(hello));
       this.handlers.onStatus("open");
     });
     socket.addEventListener("message", (event) => {
@@ -129,6 +134,7 @@ export class Connection {
         this.handlers.onNotice(String(message.message ?? ""), about);
       }
       else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
+      else if (message.type === "saved") this.handlers.onSaved?.(String(message.id ?? ""), String(message.url ?? ""));
       return;
     }
     const frame = decodeFrame(data);

@@ -32,6 +32,7 @@ class Client:
             connect(url.replace("http", "ws", 1) + "/ws", max_size=2**24, **kwargs))
         self.notices: list[str] = []
         self.errors: list[dict] = []
+        self.saved: list[dict] = []
 
     def send(self, **command) -> None:
         self.socket.send(json.dumps(command))
@@ -46,7 +47,7 @@ class Client:
             header, grids = decode_frame(message)
             return "frame", header, grids
         data = json.loads(message)
-        (self.notices if data["type"] == "notice" else self.errors).append(data)
+        {"notice": self.notices, "saved": self.saved}.get(data["type"], self.errors).append(data)
         return data["type"], data, None
 
     def frame(self, timeout: float = 10.0, where=lambda header: True):
@@ -66,9 +67,20 @@ class Client:
             self.receive(timeout=max(0.01, deadline - time.monotonic()))
         return self.errors.pop(0)
 
-    def hello(self, hash_: str = "", resume: str | None = None):
-        self.send(type="hello", hash=hash_, resume=resume)
+    def hello(self, hash_: str = "", resume: str | None = None, snapshot: str | None = None):
+        if snapshot is None:
+            self.send(type="hello", hash=hash_, resume=resume)
+        else:
+            self.send(type="hello", hash=hash_, resume=resume, snapshot=snapshot)
         return self.frame()
+
+    def save(self, timeout: float = 10.0) -> dict:
+        """Send `save`; the `saved` answer."""
+        self.send(type="save")
+        deadline = time.monotonic() + timeout
+        while not self.saved:
+            self.receive(timeout=max(0.01, deadline - time.monotonic()))
+        return self.saved.pop(0)
 
     def close(self) -> None:
         self._stack.close()

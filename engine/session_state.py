@@ -1,0 +1,273 @@
+"""A session's whole state as one versioned JSON value (the saved-session format).
+
+`session_to_state(session)` describes everything a session would need to go on
+training exactly as if it had never stopped; `session_from_state(state,
+datasets=...)` builds that session again. `encode`/`decode` wrap them as the
+bytes the store keeps (snapshots and checkpoints). docs/state.md documents
+every field; tests/data/state/ holds a value of each format version, which
+every later version must still read.
+
+What is in it (format 1):
+- `format`, `version`: "neural-playground/session" and the schema version.
+- `settings`: every setting (names and values as in `engine/settings.py`);
+  `hidden_inputs`: the features a link hides.
+- `data`: where the points come from — generated data is drawn again from the
+  seed in the settings, stored data is named by its id — and `digest`, the
+  SHA-256 of the points drawn, so a loader notices when they differ.
+- `stream`: the seeded stream's position (`SeededStream.to_state`).
+- `network`: layer sizes, every parameter and the dead links.
+- `trainer`: the epoch, the place inside a partial epoch, the gradient
+  accumulators, the optimizer's state and step count, the dropout generator's
+  state, the last gradient norms, the copy the divergence guard keeps, and the
+  losses shown.
+- `history`: the loss chart (`LossHistory.to_state`); `divergence`: why
+  training stopped, or null.
+- `checksum`: SHA-256 of the rest, so a damaged value is refused rather than
+  trained on.
+
+Arrays are `{"dtype", "shape", "base64"}`: the little-endian bytes, base64, so
+every float comes back bit for bit (NaN and infinities included). No pickle.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import data_source
+from . import settings as table
+from .features import active_features
+from .history import LossHistory
+from .network import Network
+from .rng import SeededStream
+from .training import Divergence, Trainer
+
+if TYPE_CHECKING:  # the session module imports this one
+    from .session import Session
+
+FORMAT = "neural-playground/session"
+VERSION = 1
+# Upgrades from each older version to the next: {version: function(state) -> state}.
+# A new format version adds one entry here and keeps the fixture of the old one.
+UPGRADES: dict = {}
+
+_DTYPES = {"<f8": np.float64, "<i8": np.int64, "<u8": np.uint64, "|b1": np.bool_}
+
+
+class StateError(ValueError):
+    """A saved session that cannot be used; the text says why in plain words."""
+
+
+# --- writing ----------------------------------------------------------------------
+
+def session_to_state(session: "Session") -> dict:
+    """The session as a JSON-ready dict (see the module docstring)."""
+    trainer, state, network = session.trainer, session.trainer.state, session.network
+    settings = {name: (list(value) if isinstance(value, tuple) else value)
+                for name, value in session.settings.items()}
+    body = {
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": settings,
+        "hidden_inputs": sorted(session.hidden_inputs),
+        "data": {**_source_reference(session.source), "digest": _data_digest(session.data)},
+        "stream": session.stream.to_state(),
+        "network": {"layer_sizes": list(network.layer_sizes), "params": _array(network.params),
+                    "dead": _array(network.dead)},
+        "trainer": {
+            "epoch": int(trainer.epoch),
+            "acc": _array(state.acc), "opt": _array(state.opt), "ints": _array(state.ints),
+            "rng": _array(state.rng), "grad_norms": _array(state.grad_norms),
+            "snap_params": _array(state.snap_params), "snap_acc": _array(state.snap_acc),
+            "snap_dead": _array(state.snap_dead), "snap_opt": _array(state.snap_opt),
+            "snap_ints": _array(state.snap_ints), "snap_rng": _array(state.snap_rng),
+            "losses": _array(np.array(trainer.losses())),
+        },
+        "history": session.history.to_state(),
+        "divergence": (None if session.divergence is None else
+                       {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason}),
+    }
+    body["checksum"] = _checksum(body)
+    return body
+
+
+def encode(session: "Session") -> bytes:
+    """The session's state as compact UTF-8 JSON bytes (what the store keeps)."""
+    return json.dumps(session_to_state(session), separators=(",", ":"), allow_nan=False).encode()
+
+
+# --- reading ----------------------------------------------------------------------
+
+def decode(body: bytes, datasets: data_source.DatasetLookup | None = None) -> "Session":
+    """The session `encode` wrote. Raises `StateError` saying what is wrong."""
+    try:
+        state = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StateError(f"the saved session is damaged: it is not readable JSON ({error})") from None
+    return session_from_state(state, datasets=datasets)
+
+
+def session_from_state(state: dict, datasets: data_source.DatasetLookup | None = None) -> "Session":
+    """The session `state` describes, ready to train on exactly where it stopped.
+    `datasets` finds stored data sets by id. Raises `StateError` (in plain
+    words) for a value of a newer format, a damaged one, or one whose data
+    cannot be found or comes out different."""
+    state = _upgraded(state)
+    try:
+        return _build(state, datasets)
+    except StateError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise StateError(f"the saved session is damaged: {_describe(error)}") from None
+
+
+def _upgraded(state) -> dict:
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise StateError("this is not a saved Neural Playground session")
+    version = state.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StateError("the saved session is damaged: its format version is missing")
+    if version > VERSION:
+        raise StateError(f"this session was saved by a newer version of Neural Playground (format {version}); "
+                         f"this one reads formats up to {VERSION}")
+    if state.get("checksum") != _checksum(state):
+        raise StateError("the saved session is damaged: its checksum does not match its contents")
+    while version < VERSION:
+        state = UPGRADES[version](state)
+        version = state["version"]
+    return state
+
+
+def _build(state: dict, datasets) -> "Session":
+    from .session import Session
+
+    saved_settings = state["settings"]
+    if not isinstance(saved_settings, dict):
+        raise StateError("the saved session is damaged: its settings are not a table")
+    # Settings added after this value was written take their defaults.
+    settings, notices = table.coerce_all(saved_settings)
+    if notices:
+        raise StateError("the saved session is damaged: " + "; ".join(notices))
+    hidden = frozenset(state["hidden_inputs"])
+    reference = state["data"]
+    source, data_notices = data_source.choose(settings, datasets)
+    if reference["kind"] == "stored" and source.kind != "stored":
+        reason = data_notices[0] if data_notices else f"data={reference.get('id')} cannot be found"
+        raise StateError(f"the saved session's data set is not available: {reason}")
+    if reference["kind"] != source.kind:
+        raise StateError("the saved session is damaged: its data source does not match its settings")
+
+    session = Session.__new__(Session)
+    session.settings = settings
+    session.notices = []
+    session.datasets = datasets
+    session.source = source
+    session.hidden_inputs = hidden
+    session.layout_version = session.data_version = session.settings_version = 1
+    session.data = data_source.make_data(source, settings, SeededStream(settings["seed"]))
+    if _data_digest(session.data) != reference["digest"]:
+        raise StateError("the saved session's data points came out different from the ones it was trained on")
+    session.stream = SeededStream.from_state(state["stream"])
+
+    session.active = active_features(settings, hidden)
+    sizes = [len(session.active), *settings["networkShape"], 1]
+    saved = state["network"]
+    if list(saved["layer_sizes"]) != sizes:
+        raise StateError(f"the saved session is damaged: its layers {saved['layer_sizes']} do not follow "
+                         f"from its settings ({sizes})")
+    network = Network(sizes, settings["activation"], settings["loss"], settings["problem"])
+    _fill(network.params, saved["params"], "params")
+    _fill(network.dead, saved["dead"], "dead")
+    session.network = network
+
+    features = session._features()
+    saved_trainer = state["trainer"]
+    trainer = Trainer(network, *features, session._config())
+    arrays = trainer.state
+    for name in ("acc", "opt", "ints", "rng", "grad_norms", "snap_params", "snap_acc", "snap_dead",
+                 "snap_opt", "snap_ints", "snap_rng"):
+        _fill(getattr(arrays, name), saved_trainer[name], name)
+    trainer.epoch = _count(saved_trainer["epoch"], "epoch")
+    losses = _read_array(saved_trainer["losses"], "losses")
+    if losses.shape != (2,):
+        raise StateError("the saved session is damaged: the losses are not a pair")
+    trainer._set_losses(float(losses[0]), float(losses[1]))
+    session.trainer = trainer
+    session.epoch = trainer.epoch
+
+    session.history = LossHistory.from_state(state["history"])
+    divergence = state["divergence"]
+    session.divergence = (None if divergence is None else
+                          Divergence(_count(divergence["epoch"], "divergence epoch"), str(divergence["reason"])))
+    return session
+
+
+# --- pieces -------------------------------------------------------------------------
+
+def _source_reference(source) -> dict:
+    if source.kind == "stored":
+        return {"kind": "stored", "id": source.id}
+    return {"kind": "generated"}
+
+
+def _data_digest(data) -> str:
+    digest = hashlib.sha256()
+    for part in (data.train, data.test):
+        values = np.ascontiguousarray(part, dtype="<f8")
+        digest.update(repr(values.shape).encode())
+        digest.update(values.tobytes())
+    return digest.hexdigest()
+
+
+def _checksum(state: dict) -> str:
+    rest = {key: value for key, value in state.items() if key != "checksum"}
+    text = json.dumps(rest, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _array(values: np.ndarray) -> dict:
+    values = np.asarray(values)
+    dtype = values.dtype.newbyteorder("<") if values.dtype.byteorder not in "|" else values.dtype
+    little = np.ascontiguousarray(values, dtype=dtype)
+    return {"dtype": little.dtype.str, "shape": list(values.shape),
+            "base64": base64.b64encode(little.tobytes()).decode("ascii")}
+
+
+def _read_array(saved: dict, name: str) -> np.ndarray:
+    dtype = _DTYPES.get(saved.get("dtype") if isinstance(saved, dict) else None)
+    if dtype is None:
+        raise StateError(f"the saved session is damaged: {name} is not an array of a known type")
+    try:
+        raw = base64.b64decode(saved["base64"], validate=True)
+    except (binascii.Error, TypeError, KeyError):
+        raise StateError(f"the saved session is damaged: {name} is not base64") from None
+    shape = tuple(int(n) for n in saved["shape"])
+    values = np.frombuffer(raw, dtype=np.dtype(saved["dtype"]))
+    if values.size != int(np.prod(shape, dtype=np.int64)):
+        raise StateError(f"the saved session is damaged: {name} holds {values.size} values, not {shape}")
+    return values.reshape(shape).astype(dtype)
+
+
+def _fill(target: np.ndarray, saved: dict, name: str) -> None:
+    values = _read_array(saved, name)
+    if values.shape != target.shape:
+        raise StateError(f"the saved session is damaged: {name} has shape {values.shape}, "
+                         f"the network needs {target.shape}")
+    target[...] = values
+
+
+def _count(value, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise StateError(f"the saved session is damaged: {name} is not a count")
+    return value
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"the field {error.args[0]!r} is missing"
+    return str(error) or type(error).__name__
