@@ -1,12 +1,14 @@
 """deploy/nginx.conf in front of two real servers sharing one Redis: a tab
 stays on its process, data uploaded through one opens through the other, and
-a tab whose process is killed (`kill -9`) carries on through the other."""
+the sessions of a process killed with `kill -9` resume on the other: a paused
+one exactly, a training one from its last checkpoint."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import time
 import urllib.request
 
 import pytest
@@ -15,6 +17,9 @@ from ..live_server import ServerProcess
 from ..nginx_front import NginxFront
 from ..redis_server import RedisServer
 from .support import Client
+from .test_checkpoints import LINK, same_network, steps
+
+CHECKPOINT_SECONDS = 3.0  # the server's default --checkpoint-seconds
 
 CSV = b"x1,x2,label\n" + b"".join(f"{i / 10},{(i * 7 % 11) / 10},{1 if i % 3 else -1}\n".encode() for i in range(30))
 
@@ -89,23 +94,62 @@ def test_data_uploaded_through_one_opens_through_the_other(cluster):
     client.close()
 
 
-def test_a_tab_carries_on_through_the_other_process_after_kill_9(cluster):
-    front, servers = cluster
-    tab = "f" * 24
+def _home(front, servers, tab: str, link: str) -> tuple[_TabClient, dict, int]:
+    """A tab through the front: its client, first frame and the index of its process."""
     before = [_sessions(s) for s in servers]
     client = _TabClient(front.url, tab)
-    client.hello("#dataset=circle&seed=0.25")
-    home = _where(servers, before)
+    header, _ = client.hello(link)
+    return client, header, _where(servers, before)
+
+
+def test_sessions_resume_on_the_other_process_after_kill_9(cluster):
+    front, servers = cluster
+    # A paused tab and a training tab on the same process.
+    paused, _, home = _home(front, servers, "a" * 24, LINK)
+    trained = steps(paused, 5)
+    for number in range(1, 50):
+        training, _, where = _home(front, servers, f"b{number:023x}", LINK)
+        if where == home:
+            break
+        training.close()
+    else:
+        raise AssertionError("no second tab landed on the first tab's process")
+    training.send(type="speed", value="1")
+    training.send(type="play")
+    started = time.monotonic()
+    seen, _ = training.frame(where=lambda h: h["playing"] and h["epoch"] >= 1)
+    first_epoch = seen["epoch"]
+    time.sleep(CHECKPOINT_SECONDS + 1.5)  # at least one checkpoint of it while it trains
+    while True:  # the last frame before the kill
+        try:
+            kind, header, _ = training.receive(timeout=0.05)
+            if kind == "frame":
+                seen = header
+        except TimeoutError:
+            break
+    rate = (seen["epoch"] - first_epoch) / (time.monotonic() - started)
     victim, survivor = servers[home], servers[1 - home]
     os.kill(victim.process.pid, signal.SIGKILL)
     victim.process.wait()
-    with pytest.raises(Exception):
-        client.receive(timeout=10)  # the socket ends with its process
-    client.close()
-    # The page reconnects with the same tab id: nginx sends it to the survivor.
-    before_survivor = _sessions(survivor)
-    again = _TabClient(front.url, tab)
-    header, _ = again.hello("#dataset=circle&seed=0.25")
-    assert _sessions(survivor) == before_survivor + 1
+    victim.process = None
+    paused.close()
+    training.close()
+    # The page reconnects with the same tab id and its session id: nginx sends
+    # it to the survivor, which restores the session from Redis.
+    again = _TabClient(front.url, "a" * 24)
+    header, _ = again.hello("seed=0.1", resume=trained["session"])
+    assert header["session"] == trained["session"] and header["playing"] is False
+    same_network(header, trained)  # exactly where it was
+    on = steps(again, 3, start=5)
+    reference = Client(survivor.url)
+    reference.hello(LINK)
+    same_network(on, steps(reference, 8))  # and trains on exactly as it would have
+    reference.close()
     again.close()
-    victim.process = None  # already gone
+    moved = _TabClient(front.url, f"b{number:023x}")
+    header, _ = moved.hello("seed=0.1", resume=seen["session"])
+    assert header["session"] == seen["session"] and header["playing"] is True
+    lost_seconds = (seen["epoch"] - header["epoch"]) / max(rate, 1e-9)
+    # At most one checkpoint interval of training lost (plus the write's own moment).
+    assert 0 <= seen["epoch"] - header["epoch"] and lost_seconds <= CHECKPOINT_SECONDS + 1.0, (seen, header, rate)
+    moved.close()
