@@ -68,3 +68,45 @@ def test_a_server_on_redis_is_ready_then_not_when_redis_is_lost_and_ready_again(
         server.stop()
         redis_server.stop()
     assert "Traceback" not in server.last_output
+
+
+def test_redis_lost_while_training_keeps_the_tab_training_and_checkpoints_come_back():
+    import time
+
+    import redis
+
+    from .support import Client
+
+    redis_server = RedisServer().start()
+    server = ServerProcess(None, "--store", redis_server.url, "--checkpoint-seconds", "0.5").start()
+    again = None
+    try:
+        client = Client(server.url)
+        client.hello("seed=0.3&networkShape=3")
+        client.send(type="play")
+        header, _ = client.frame(where=lambda h: h["playing"] and h["epoch"] >= 5)
+        session_id = header["session"]
+        redis_server.stop()
+        lost_at, until = header["epoch"], time.monotonic() + 3
+        while time.monotonic() < until:  # three seconds without Redis: it trains on in memory
+            header, _ = client.frame(timeout=2)
+        assert header["epoch"] >= lost_at + 20
+        again = RedisServer()
+        again.port = redis_server.port
+        again.start()  # an empty Redis on the same address
+        raw = redis.Redis.from_url(again.url)
+        deadline = time.monotonic() + 10
+        while raw.get(f"playground:checkpoint:{session_id}") is None:
+            assert time.monotonic() < deadline, "no checkpoint written after Redis came back"
+            time.sleep(0.2)
+        raw.close()
+        client.frame(where=lambda h: h["epoch"] >= header["epoch"] + 5)
+        client.close()
+    finally:
+        server.stop()
+        if again is not None:
+            again.stop()
+        redis_server.stop()
+    warnings = [line for line in server.last_output.splitlines() if "session checkpoints not written" in line]
+    assert 1 <= len(warnings) <= 2, server.last_output  # one line per 10 s interval, not one per try
+    assert "Traceback" not in server.last_output
