@@ -197,23 +197,29 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=0, help="tabs with the largest network at Fastest")
     parser.add_argument("--flood", type=int, default=0, help="tabs sending 250 step commands per frame")
     parser.add_argument("--engine-threads", type=int, default=None, help="the server's engine threads")
+    parser.add_argument("--checkpoint-seconds", default=None,
+                        help="the server's --checkpoint-seconds (a huge value: no checkpoints while training)")
     parser.add_argument("--store", default=None, help="the server's --store (a redis:// URL adds Redis traffic)")
     args = parser.parse_args()
 
     port = free_port()
     extra = [] if args.engine_threads is None else ["--engine-threads", str(args.engine_threads)]
     extra += [] if args.store is None else ["--store", args.store]
+    extra += [] if args.checkpoint_seconds is None else ["--checkpoint-seconds", args.checkpoint_seconds]
     redis_before = redis_counters(args.store)
     server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
                                str(args.workers), "--max-sessions-per-client", "500", *extra],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # a loaded machine starts the server slowly
+        while True:
             try:
                 get_json(base + "/healthz")
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the server did not start")
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
         cpu_before = cpu_seconds(server.pid)
@@ -232,7 +238,7 @@ def main() -> int:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     row = {
         "clients": args.clients, "heavy": args.heavy, "flood": args.flood, "engine_threads": args.engine_threads,
-        "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
+        "workers": args.workers, "checkpoint_seconds": args.checkpoint_seconds, "speed": args.speed, "seconds": args.seconds,
         "link": args.link,
         "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
