@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -109,4 +110,41 @@ def test_redis_lost_while_training_keeps_the_tab_training_and_checkpoints_come_b
         redis_server.stop()
     warnings = [line for line in server.last_output.splitlines() if "session checkpoints not written" in line]
     assert 1 <= len(warnings) <= 2, server.last_output  # one line per 10 s interval, not one per try
+    assert "Traceback" not in server.last_output
+
+
+def test_a_checkpoint_of_a_newer_format_or_damaged_is_refused_and_the_link_opens(redis_server):
+    from server.store import open_store
+
+    from .support import Client
+
+    redis_server.flush()
+    server = ServerProcess(None, "--store", redis_server.url).start()
+    store = open_store(redis_server.url)
+    try:
+        client = Client(server.url)
+        first, _ = client.hello("seed=0.4&networkShape=2")
+        for _ in range(3):
+            client.send(type="step")
+        client.frame(where=lambda h: h["epoch"] == 3)
+        client.close()
+        deadline = time.monotonic() + 10
+        while (body := store.get_checkpoint(first["session"])) is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        newer = json.loads(body)
+        newer["version"] = 99
+        cases = {"newer-format-session": (json.dumps(newer).encode(), "newer version"),
+                 "damaged-session-1": (body[: len(body) // 2], "damaged")}
+        for session_id, (bad, words) in cases.items():
+            store.put_checkpoint(session_id, bad, ttl_seconds=60)
+            tab = Client(server.url)
+            header, _ = tab.hello("seed=0.4&networkShape=2", resume=session_id)
+            assert header["epoch"] == 0 and header["session"] != session_id  # the link's set-up
+            notices = [n.get("message", "") for n in tab.notices] + list(header["settings"].get("notices", []))
+            assert any("could not be restored" in text and words in text for text in notices), notices
+            tab.close()
+    finally:
+        store.close()
+        server.stop()
     assert "Traceback" not in server.last_output
