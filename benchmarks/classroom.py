@@ -14,6 +14,11 @@ tabs' only. The load clients run on the same machine as the server.
 
     python benchmarks/classroom.py --clients 30 --seconds 20 [--workers 2] [--speed 1] [--link HASH]
     python benchmarks/classroom.py --clients 1 --heavy 4 --flood 1 --seconds 20
+    python benchmarks/classroom.py --clients 30 --store redis://127.0.0.1:6379/0
+
+With `--store redis://…` it also reports the Redis traffic the server caused
+while the tabs ran (bytes in and out, commands), per session and second, from
+Redis's own `INFO stats` counters.
 """
 
 from __future__ import annotations
@@ -58,6 +63,34 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    ticks = 0
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def redis_counters(store: str | None) -> dict | None:
+    """Redis's traffic counters since it started (None unless `store` is a redis:// URL)."""
+    if not store or not store.startswith("redis://"):
+        return None
+    import redis
+
+    client = redis.Redis.from_url(store)
+    try:
+        info = client.info("stats")
+    finally:
+        client.close()
+    return {"bytes_in": info["total_net_input_bytes"], "bytes_out": info["total_net_output_bytes"],
+            "commands": info["total_commands_processed"]}
+
+
 def get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.loads(response.read())
@@ -89,7 +122,7 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
         elapsed = time.perf_counter() - started
-        results.append({"fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
+        results.append({"frames": frames, "fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
 
 
 HEAVY_LINK = "problem=regression&networkShape=16,16,16,16,16,16,16,16&batchSize=1&percTrainData=99"
@@ -164,25 +197,37 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=0, help="tabs with the largest network at Fastest")
     parser.add_argument("--flood", type=int, default=0, help="tabs sending 250 step commands per frame")
     parser.add_argument("--engine-threads", type=int, default=None, help="the server's engine threads")
+    parser.add_argument("--checkpoint-seconds", default=None,
+                        help="the server's --checkpoint-seconds (a huge value: no checkpoints while training)")
+    parser.add_argument("--store", default=None, help="the server's --store (a redis:// URL adds Redis traffic)")
     args = parser.parse_args()
 
     port = free_port()
     extra = [] if args.engine_threads is None else ["--engine-threads", str(args.engine_threads)]
+    extra += [] if args.store is None else ["--store", args.store]
+    extra += [] if args.checkpoint_seconds is None else ["--checkpoint-seconds", args.checkpoint_seconds]
+    redis_before = redis_counters(args.store)
     server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
                                str(args.workers), "--max-sessions-per-client", "500", *extra],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # a loaded machine starts the server slowly
+        while True:
             try:
                 get_json(base + "/healthz")
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the server did not start")
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
                                         args.seconds, args.speed, args.heavy, args.flood))
         busy_kib = rss_kib(server.pid)
+        cpu_used = cpu_seconds(server.pid) - cpu_before
+        redis_after = redis_counters(args.store)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
         server.terminate()
@@ -193,15 +238,22 @@ def main() -> int:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     row = {
         "clients": args.clients, "heavy": args.heavy, "flood": args.flood, "engine_threads": args.engine_threads,
-        "workers": args.workers, "speed": args.speed, "seconds": args.seconds,
+        "workers": args.workers, "checkpoint_seconds": args.checkpoint_seconds, "speed": args.speed, "seconds": args.seconds,
         "link": args.link,
         "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
+        # Frames per CPU-second of the server: what one core serves, whatever
+        # else the machine is doing (the load clients run on it too).
+        "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
         "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }
+    if redis_before and redis_after:
+        per = (args.clients + args.heavy + args.flood) * args.seconds
+        row.update({f"redis_{name}_per_session_per_s": round((redis_after[name] - redis_before[name]) / per, 1)
+                    for name in redis_before})
     print(json.dumps(row))
     return 0
 

@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from engine.training import warm_up
 
-from . import datasets_api, export_api, logs, pages
+from . import datasets_api, export_api, logs, pages, readiness
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
 from .checkpoints import Checkpoints
@@ -34,7 +34,7 @@ from .httpguard import GuardedH11Protocol
 from .options import ServerOptions
 from .scheduler import FairScheduler
 from .sessions import SessionRegistry
-from .store import Store, open_store
+from .store import Store, StoreUnavailable, open_store
 
 # No `frame-ancestors`: lesson pages embed the playground from anywhere, local
 # files included, and `frame-ancestors *` matches only network schemes, not
@@ -112,7 +112,16 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
     app.include_router(pages.router)
     app.include_router(datasets_api.router)
     app.include_router(export_api.router)
+    app.include_router(readiness.router)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, error: StoreUnavailable):
+        # A shared store (Redis) lost while running: the request fails, the server
+        # and its sessions go on; the details go to the log, not to the page.
+        logging.getLogger("playground").warning("store unavailable: %s", error)
+        return JSONResponse({"detail": "The data store is not reachable just now. Try again in a minute."},
+                            status_code=503)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

@@ -32,8 +32,13 @@ import time
 from engine.session_state import StateError
 
 from .snapshots import Opened, open_saved, saved_body
+from .store import StoreUnavailable
 
 LOG = logging.getLogger("playground")
+# While the store does not answer (a shared Redis lost), the writer keeps the
+# newest checkpoint of each session and tries again this often; the sessions
+# go on training in memory meanwhile.
+RETRY_SECONDS = 1.0
 
 
 class Checkpoints:
@@ -88,13 +93,20 @@ class Checkpoints:
 
     def owned_elsewhere(self, session_id: str) -> bool:
         """Whether another process has claimed `session_id`."""
-        owner = self.store.session_owner(session_id)
+        try:
+            owner = self.store.session_owner(session_id)
+        except StoreUnavailable:
+            return False  # nobody can tell: keep the copy held here, which goes on training
         return owner is not None and owner != self.owner
 
     def restore(self, session_id: str, datasets=None) -> tuple[Opened | None, str | None]:
         """The session's last checkpoint, or None, and a notice when there was
         one that cannot be used."""
-        body = self.store.get_checkpoint(session_id)
+        try:
+            body = self.store.get_checkpoint(session_id)
+        except StoreUnavailable:
+            return None, ("The saved session cannot be reached just now (the server's store does not answer); "
+                          "this is the set-up of the link instead.")
         if body is None:
             return None, None
         try:
@@ -112,23 +124,44 @@ class Checkpoints:
     # --- the writer thread -----------------------------------------------------------
 
     def _write_forever(self) -> None:
+        retry_at = 0.0  # after a failed write, nothing is tried before this (monotonic)
         while True:
             with self._cond:
-                while not (self._pending or self._claims or self._closed):
-                    self._cond.wait()
+                while True:
+                    wait = retry_at - time.monotonic()
+                    if self._closed or ((self._pending or self._claims) and wait <= 0):
+                        break
+                    self._cond.wait(wait if wait > 0 else None)
                 if self._closed and not (self._pending or self._claims):
                     return
                 claims, self._claims = self._claims, []
                 pending, self._pending = self._pending, {}
                 self._busy = True
+            written_claims, written = 0, []
             try:
                 for session_id in claims:
                     self.store.claim_session(session_id, self.owner, self.ttl_seconds)
+                    written_claims += 1
                 for session_id, body in pending.items():
-                    if self.owned_elsewhere(session_id):
-                        continue  # another process took the session; its checkpoints are the newer
-                    self.store.put_checkpoint(session_id, body, self.ttl_seconds)
-                    self.written += 1
+                    if not self.owned_elsewhere(session_id):  # else another process took it: its checkpoints are newer
+                        self.store.put_checkpoint(session_id, body, self.ttl_seconds)
+                        self.written += 1
+                    written.append(session_id)
+            except StoreUnavailable as error:
+                # Keep what was not written (unless a newer body came meanwhile)
+                # and try again; one log line per interval (logs.OncePerInterval).
+                LOG.warning("session checkpoints not written, retrying every %gs: %s", RETRY_SECONDS, error)
+                with self._cond:
+                    self._claims = claims[written_claims:] + self._claims
+                    for session_id, body in pending.items():
+                        if session_id not in written:
+                            self._pending.setdefault(session_id, body)
+                    self._busy = False
+                    self._cond.notify_all()
+                    if self._closed:
+                        return  # shutting down: the store is gone, nothing more can be kept
+                retry_at = time.monotonic() + RETRY_SECONDS
+                continue
             except Exception:  # a full disk must not end the writer
                 LOG.exception("writing session checkpoints failed")
             finally:

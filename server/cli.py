@@ -87,9 +87,10 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"open connections at once, per worker (default {DEFAULTS.max_connections})")
     parser.add_argument("--engine-threads", type=int, default=DEFAULTS.engine_threads,
                         help=f"threads that train sessions, taking turns (default {DEFAULTS.engine_threads})")
-    parser.add_argument("--store", default=DEFAULTS.store or None, metavar="PATH",
-                        help="the SQLite file that keeps uploaded and drawn data sets "
-                             "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3)")
+    parser.add_argument("--store", default=DEFAULTS.store or None, metavar="PATH|URL",
+                        help="where data sets, snapshots and session checkpoints are kept: a SQLite file "
+                             "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3) or redis://host:port/db, "
+                             "shared by several servers")
     parser.add_argument("--checkpoint-seconds", type=float, default=DEFAULTS.checkpoint_seconds,
                         help="how often a training session is written to the store, to survive a restart "
                              f"(paused ones at every change; 0 = never; default {DEFAULTS.checkpoint_seconds:g})")
@@ -125,6 +126,10 @@ def serve(args) -> int:
     if problem:
         print(f"playground serve: {problem}", file=sys.stderr)
         return 2
+    problem = _check_store(args.store)
+    if problem:
+        print(f"playground serve: {problem}", file=sys.stderr)
+        return 2
     options = options_from(args)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
@@ -156,6 +161,24 @@ def _check_serve_arguments(args) -> str | None:
     return None
 
 
+def _check_store(where: str | None) -> str | None:
+    """Why the store cannot be used (e.g. a Redis that does not answer), or None:
+    said once, before any worker starts, rather than as a failure in each."""
+    from .store import StoreError, open_store
+
+    try:
+        store = open_store(where or None)
+    except StoreError as error:
+        return str(error)
+    try:
+        store.check()
+    except StoreError as error:
+        return str(error)
+    finally:
+        store.close()
+    return None
+
+
 def train(link: str, epochs: int, out, err, store: str | None = None, data_file: str | None = None) -> int:
     """Train headless from `link`; write {"epoch", "train_loss", "test_loss"} per line.
     `data_file` (CSV or JSON) replaces the link's data; a link's `data=<id>` is
@@ -167,7 +190,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
 
     from .datasets_api import DatasetLookup
     from .store import open_store
-    from .store.sqlite import StoreError
+    from .store import StoreError
 
     if epochs < 0:
         print("playground train: --epochs must be 0 or more", file=err)

@@ -20,3 +20,13 @@ def compiled_v8math():
         scalar(0.5)
     for ufunc in v8math.ARRAY_FUNCTIONS.values():
         ufunc(np.array([0.5]))
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One real redis-server for the whole run (tests/redis_server.py)."""
+    from .redis_server import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.stop()

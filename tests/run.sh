@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (Debian's Chromium, a virtual environment
-# with the project and its test tools) and runs the whole suite.
+# Installs everything the tests need (Debian's Chromium, redis-server and
+# nginx-light, a virtual environment with the project and its test tools) and
+# runs the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests run for real: the browser, the shared store
+# (tests start their own redis-server) and the load balancer (tests start
+# their own nginx). nginx lives in /usr/sbin, often not on a user's PATH.
+MISSING=()
+command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
+command -v redis-server >/dev/null 2>&1 || MISSING+=(redis-server)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || MISSING+=(nginx-light)
+if [ ${#MISSING[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    # --no-install-recommends; the packages' own services stay stopped:
+    # the tests start private ones on free loopback ports.
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${MISSING[@]}" >/dev/null
 fi
 
 python3 -m venv .venv

@@ -1,9 +1,10 @@
 """The store: what the server keeps beyond a session's life.
 
 A small interface (`Store`) with interchangeable backends: `SQLiteStore` (the
-default, one file in the user's data directory) and `MemoryStore` (for one
-process that keeps nothing, e.g. `playground train --data FILE`). A Redis
-backend for several processes implements the same three primitives.
+default, one file in the user's data directory), `MemoryStore` (for one
+process that keeps nothing, e.g. `playground train --data FILE`) and
+`RedisStore` (`--store redis://host:port/db`: several processes on several
+machines sharing one Redis), all with the same primitives.
 
 Today it holds data sets, by content-addressed id: the id is derived from the
 bytes (`content_id`), so the same content always gets the same id and a stored
@@ -29,6 +30,15 @@ DATASET = "dataset"
 SNAPSHOT = "snapshot"
 CHECKPOINT = "checkpoint"
 OWNER = "owner"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used; the message says which store and why."""
+
+
+class StoreUnavailable(StoreError):
+    """The store was reachable and is not now (e.g. Redis lost while running);
+    the caller keeps working in memory and tries again later."""
 
 
 def content_id(body: bytes) -> str:
@@ -125,6 +135,10 @@ class Store(ABC):
     def count(self, kind: str) -> int:
         """How many items of `kind` are held."""
 
+    def check(self) -> None:
+        """Raise StoreError (saying why) unless the store answers now; for `/readyz`."""
+        self.count(DATASET)
+
     def close(self) -> None:
         """Release files and connections; the store is not used afterwards."""
 
@@ -136,13 +150,23 @@ def default_store_path() -> Path:
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
-    """The store at `path` (":memory:" for one that keeps nothing), or the default file."""
+    """The store at `path`: ":memory:" for one that keeps nothing,
+    "redis://host:port/db" for a Redis server, a file path for SQLite, or the
+    default file. Raises StoreError naming the store it cannot use."""
     from .memory import MemoryStore
     from .sqlite import SQLiteStore
 
     if str(path) == ":memory:":
         return MemoryStore()
+    if is_redis_url(path):
+        from .redis import RedisStore
+
+        return RedisStore(str(path))
     return SQLiteStore(Path(path) if path is not None else default_store_path())
 
 
-__all__ = ["Store", "content_id", "default_store_path", "open_store", "ID_PATTERN", "ID_LENGTH"]
+def is_redis_url(path) -> bool:
+    return isinstance(path, str) and path.startswith(("redis://", "rediss://", "unix://"))
+
+
+__all__ = ["Store", "StoreError", "StoreUnavailable", "is_redis_url", "content_id", "default_store_path", "open_store", "ID_PATTERN", "ID_LENGTH"]

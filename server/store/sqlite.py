@@ -14,13 +14,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import Store
+from . import Store, StoreError
 
 SCHEMA_VERSION = 1
-
-
-class StoreError(RuntimeError):
-    """The store file cannot be used; the message says which file and why."""
+__all__ = ["SQLiteStore", "StoreError", "SCHEMA_VERSION"]
 
 
 class SQLiteStore(Store):

@@ -9,6 +9,11 @@
  *   frame bytes = uint32 LE header length N | N bytes UTF-8 JSON | payload
  *   header.grids.<name> = [offset, length] into the payload (or null)
  *
+ * The URL carries a routing id for this tab, `/ws?tab=<id>`: random, kept in
+ * sessionStorage so it survives reloads and reconnects of this tab (and only
+ * this tab). The server ignores it; a load balancer in front of several
+ * servers hashes it to keep the tab on one process (deploy/nginx.conf).
+ *
  * Commands are plain objects sent as JSON text. While the socket is not open,
  * the user's changes (`set`, `hide`, `speed`, `edit`) are kept — settings
  * merged, later values winning — and sent right after the next `hello`;
@@ -36,9 +41,34 @@ export function decodeFrame(buffer) {
   return { header, grids };
 }
 
+const TAB_KEY = "playground-tab";
+let memoryTabId = null;
+
+function newTabId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** This tab's routing id (24 hex digits), the same for every connection of the tab. */
+export function tabId() {
+  try {
+    let id = sessionStorage.getItem(TAB_KEY);
+    if (!id || !/^[0-9a-f]{24}$/.test(id)) {
+      id = newTabId();
+      sessionStorage.setItem(TAB_KEY, id);
+    }
+    return id;
+  } catch (err) {
+    // Storage refused (e.g. a sandboxed frame): one id for this page's life.
+    memoryTabId = memoryTabId || newTabId();
+    return memoryTabId;
+  }
+}
+
 function socketUrl() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws`;
+  return `${scheme}//${location.host}/ws?tab=${tabId()}`;
 }
 
 export class Connection {

@@ -8,21 +8,31 @@ import time
 
 import pytest
 
-from server.store import ID_LENGTH, content_id, default_store_path, open_store
+from server.store import ID_LENGTH, StoreUnavailable, content_id, default_store_path, open_store
 from server.store.memory import MemoryStore
+from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore, StoreError
 
+from ..live_server import free_port
+from ..redis_server import RedisServer
 
-def _sqlite(tmp_path):
+
+def _sqlite(request, tmp_path):
     return SQLiteStore(tmp_path / "store.sqlite3")
 
 
-BACKENDS = {"sqlite": _sqlite, "memory": lambda tmp_path: MemoryStore()}
+def _redis(request, tmp_path):
+    server = request.getfixturevalue("redis_server")  # one real redis-server for the run
+    server.flush()
+    return open_store(server.url)
+
+
+BACKENDS = {"sqlite": _sqlite, "memory": lambda request, tmp_path: MemoryStore(), "redis": _redis}
 
 
 @pytest.fixture(params=list(BACKENDS))
 def store(request, tmp_path):
-    backend = BACKENDS[request.param](tmp_path)
+    backend = BACKENDS[request.param](request, tmp_path)
     yield backend
     backend.close()
 
@@ -127,3 +137,55 @@ def test_the_default_file_is_in_the_users_data_directory(monkeypatch, tmp_path):
     assert isinstance(store, SQLiteStore) and default_store_path().exists()
     store.close()
     assert isinstance(open_store(":memory:"), MemoryStore)
+
+
+def test_redis_is_chosen_by_its_url(redis_server):
+    store = open_store(redis_server.url)
+    assert isinstance(store, RedisStore)
+    store.check()
+    store.close()
+
+
+def test_an_unreachable_redis_is_named_at_start():
+    url = f"redis://:secret@127.0.0.1:{free_port()}/0"  # nothing listens there
+    with pytest.raises(StoreError, match=r"cannot reach the store redis://:\*\*\*@127\.0\.0\.1:\d+/0") as caught:
+        open_store(url)
+    assert "secret" not in str(caught.value)
+
+
+def test_redis_refuses_a_layout_from_a_newer_version(redis_server):
+    redis_server.flush()
+    import redis
+
+    raw = redis.Redis.from_url(redis_server.url)
+    raw.set("playground:schema", 99)
+    with pytest.raises(StoreError, match="newer version"):
+        open_store(redis_server.url)
+    raw.delete("playground:schema")
+    raw.close()
+
+
+def test_redis_lost_while_running_is_unavailable_then_back():
+    server = RedisServer().start()
+    store = open_store(server.url)
+    try:
+        dataset_id = store.put_dataset(b"before")
+        server.stop()
+        with pytest.raises(StoreUnavailable, match="does not answer"):
+            store.put_checkpoint("session-1", b"x", ttl_seconds=60)
+        with pytest.raises(StoreUnavailable):
+            store.check()
+        # The same port again: the client reconnects by itself (the old data is gone:
+        # this Redis keeps nothing on disk).
+        again = RedisServer()
+        again.port = server.port
+        again.start()
+        try:
+            store.put_checkpoint("session-1", b"after", ttl_seconds=60)
+            assert store.get_checkpoint("session-1") == b"after"
+            assert store.get_dataset(dataset_id) is None
+        finally:
+            again.stop()
+    finally:
+        store.close()
+        server.stop()
