@@ -30,6 +30,7 @@ from .initializers import INITIALIZERS
 from .network import Network
 from .rng import SeededStream
 from .settings import Effect
+from .task import Task, task_of
 from .training import Divergence, Trainer, TrainingConfig
 
 
@@ -101,8 +102,8 @@ class Session:
         """A new network from the continuing stream: epoch 0, chart cleared."""
         s = self.settings
         self.active = active_features(s, self.hidden_inputs)
-        sizes = [len(self.active), *s["networkShape"], 1]
-        self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
+        sizes = [len(self.active), *s["networkShape"], self.task.outputs]
+        self.network = Network(sizes, s["activation"], self.task.head(s["loss"]))
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
         self.trainer = Trainer(self.network, *self._features(), self._config(),
                                dropout_seed=_dropout_seed(s["seed"]))
@@ -123,7 +124,13 @@ class Session:
         return TrainingConfig(
             learning_rate=s["learningRate"], regularization=s["regularization"],
             regularization_rate=s["regularizationRate"], optimizer=s["optimizer"],
-            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"])
+            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"],
+            classes=self.task.classes)
+
+    @property
+    def task(self) -> Task:
+        """What the network learns (label kind, K, head, palette, metrics)."""
+        return task_of(self.settings)
 
     def _regenerate_data(self, *, new_thumbnails: bool) -> None:
         """A new seed from the stream, then new data (spec §7.2 step 6)."""
@@ -253,6 +260,14 @@ class Session:
 
     def losses(self) -> tuple[float, float]:
         return self.trainer.losses()
+
+    def metrics(self) -> dict:
+        """The task's numbers on the current weights: {"train": ..., "test": ...},
+        each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE)."""
+        features_train, y_train, features_test, y_test = self._features()
+        task = self.task
+        return {"train": task.metrics(self.network.predict(features_train), y_train),
+                "test": task.metrics(self.network.predict(features_test), y_test)}
 
     def gradient_norms(self) -> list[float]:
         """Per weight layer (input→first hidden … last hidden→output) the norm
