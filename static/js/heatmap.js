@@ -7,10 +7,13 @@
  * Grid bytes are row-major with row 0 at the top (x2 = +6) and column 0 at the
  * left (x1 = -6), the orientation the canvas uses, so they paint directly.
  * Points are [x1, x2, label] and are redrawn only when the data or the
- * show-test-data choice change.
+ * show-test-data choice change. With K ≥ 3 classes the map is the winner and
+ * confidence grids in the classes' colours, and a hovered output neuron shows
+ * its class's probability in that colour (classcolors.js).
  */
 
-import { paintGrid, quantizedColor } from "./colors.js";
+import { paintClassMap, paintProbability, pointColor } from "./classcolors.js";
+import { paintGrid } from "./colors.js";
 import { svgEl, clear } from "./svg.js";
 
 const GRID_SIZE = 100;
@@ -64,15 +67,27 @@ export class Heatmap {
   /**
    * @param {object} view
    *   grid: Uint8Array of 100x100 bytes to show; discretize: bool;
+   *   classMap: {winners, confidences} (K ≥ 3, the output) instead of grid;
+   *   gridColor: the class colour when grid is an output neuron's probability;
+   *   layout: the frame's layout (palette, label kind);
    *   data: {train, test} point lists (identity marks a change); showTestData: bool;
    *   showingNode: the hovered node {layer, index} whose grid this is, or null for the output.
    */
   update(view) {
-    if (view.grid && (view.grid !== this.drawnGrid || view.discretize !== this.drawnDiscretize)) {
-      paintGrid(this.image, view.grid, view.discretize);
+    const picture = view.grid || view.classMap?.winners;
+    if (picture && (picture !== this.drawnGrid || view.discretize !== this.drawnDiscretize)) {
+      if (view.grid && view.gridColor) paintProbability(this.image, view.grid, view.gridColor, view.discretize);
+      else if (view.grid) paintGrid(this.image, view.grid, view.discretize);
+      else paintClassMap(this.image, view.classMap.winners, view.classMap.confidences, view.layout.palette, view.discretize);
       this.context.putImageData(this.image, 0, 0);
-      this.drawnGrid = view.grid;
+      this.drawnGrid = picture;
       this.drawnDiscretize = view.discretize;
+    }
+    this.layout = view.layout;
+    const colours = JSON.stringify([view.layout?.labelKind, view.layout?.palette]);
+    if (colours !== this.drawnColours) {
+      this.drawnColours = colours;
+      this.drawnData = null;  // the points take the new colours
     }
     this.root.classList.toggle("showing-node", Boolean(view.showingNode));
     const showing = view.showingNode ? `${view.showingNode.layer}-${view.showingNode.index}` : "output";
@@ -99,7 +114,8 @@ export class Heatmap {
         cx: toPixel(x1).toFixed(2),
         cy: (PLOT_SIZE - toPixel(x2)).toFixed(2),
         r: POINT_RADIUS,
-        fill: quantizedColor(label),
+        fill: pointColor(this.layout, label),
+        "data-label": String(label),
       }, fragment);
     }
     layer.appendChild(fragment);

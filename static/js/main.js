@@ -21,6 +21,7 @@ import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
 import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
+import { TaskMetrics } from "./metrics.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
@@ -48,6 +49,9 @@ const state = {
   hidden: new Set(),
   hash: null,
   output: null,
+  outputClass: null,
+  outputConfidence: null,
+  metrics: null,
   thumbnails: null,
   focus: null,
   focusNode: null,
@@ -132,6 +136,8 @@ const userData = new UserData(document.getElementById("own-data"), commands, { r
 const statusBadge = document.getElementById("connection-status");
 const seeInside = new SeeInside(document.getElementById("see-inside"));
 const goals = new Goals(document.getElementById("goals"));
+const taskMetrics = new TaskMetrics(document.getElementById("task-metrics"), document.getElementById("class-legend"),
+  document.getElementById("heatmap"));
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -189,6 +195,9 @@ function receiveFrame({ header, grids }) {
   }
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;
+  state.outputClass = grids.outputClass || null;
+  state.outputConfidence = grids.outputConfidence || null;
+  if (header.metrics) state.metrics = header.metrics;
   state.thumbnails = grids.thumbnails;
   state.focus = grids.focus;
   state.focusNode = header.grids?.focusNode || null;
@@ -222,8 +231,14 @@ function sameNode(a, b) {
 function draw() {
   drawPending = false;
   const showingNode = Boolean(state.hovered && state.focus && sameNode(state.hovered, state.focusNode));
+  // K ≥ 3 classes: an output neuron shows its class's probability in its colour.
+  const layers = state.layout?.layers || [];
+  const classNode = showingNode && state.layout?.labelKind === "index" && state.focusNode.layer === layers.length - 1;
   heatmap.update({
     grid: showingNode ? state.focus : state.output,
+    classMap: state.outputClass ? { winners: state.outputClass, confidences: state.outputConfidence } : null,
+    gridColor: classNode ? state.layout.palette[state.focusNode.index] : null,
+    layout: state.layout,
     showingNode: showingNode ? state.focusNode : null,
     discretize: state.view.discretize,
     data: userData.shownData(state.data),
@@ -247,6 +262,7 @@ function draw() {
   chart.update();
   seeInside.update(state);
   goals.update(state);
+  taskMetrics.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
@@ -255,7 +271,7 @@ function draw() {
   // After the components, so the address never runs ahead of what the page shows.
   if (state.hash !== null) writeHash(state.hash);
   document.body.dataset.epoch = String(state.epoch);
-  document.body.dataset.ready = state.layout && state.output ? "true" : "false";
+  document.body.dataset.ready = state.layout && (state.output || state.outputClass) ? "true" : "false";
 }
 
 /** `<name>_hide=true` in the link hides every `.ui-<name>` element. */
