@@ -30,6 +30,7 @@ from .initializers import INITIALIZERS
 from .network import Network
 from .rng import SeededStream
 from .settings import Effect
+from .stopping import STOP_SETTINGS, StopRule, StopWatch
 from .task import Task, task_of
 from .training import Divergence, Trainer, TrainingConfig
 
@@ -86,6 +87,7 @@ class Session:
         self.settings_version = 0
         self.history = LossHistory()
         self.divergence: Divergence | None = None
+        self.stopped: tuple[int, str] | None = None  # (epoch, reason) when a stop condition held
         self._seed_data(settings["seed"])
         self._build_network()
 
@@ -109,6 +111,8 @@ class Session:
                                dropout_seed=_dropout_seed(s["seed"]))
         self.epoch = 0
         self.divergence = None
+        self.stopped = None
+        self.watch = StopWatch()
         self.history.clear()
         self.history.append(0, *self.trainer.losses())
         self.layout_version += 1
@@ -155,11 +159,16 @@ class Session:
         notices.extend(table.fix_combinations(candidate, changed=patch.keys()))
         source, data_notices = self._source_for(candidate, patch)
         notices.extend(data_notices)
-        changed = [name for name in candidate if candidate[name] != self.settings[name]]
+        # The names asked for first, then those that followed them (a loss that follows the classes).
+        changed = sorted((name for name in candidate if candidate[name] != self.settings[name]),
+                         key=lambda name: name not in patch)
         effect = table.effect_of(name for name in changed if name not in source.ignores)
         old = self.settings
         self.settings = candidate
         self.source = source
+        if any(name in STOP_SETTINGS for name in changed):
+            self.watch.armed = True  # a new condition may fire again
+            self.stopped = None
         if changed:
             self.settings_version += 1
         if effect is Effect.REGENERATE:
@@ -213,13 +222,39 @@ class Session:
         given `max_examples`, at the first batch boundary after that many
         examples in this call, keeping its place inside the epoch for the next
         call (losses and history move only at epoch ends)."""
-        if self.divergence is not None:
+        if self.divergence is not None or self.stopped is not None:
             return 0
-        result = self.trainer.run(epochs, max_examples)
+        rule = StopRule.of(self.settings)
+        if not (rule.active and self.watch.armed):
+            result = self.trainer.run(epochs, max_examples)
+            self._record(result)
+            return len(result.points)
+        # A stop condition is watched: one epoch per kernel call, checked after each.
+        done = examples = 0
+        while done < epochs:
+            left = None if max_examples is None else max_examples - examples
+            if left is not None and left <= 0:
+                break
+            result = self.trainer.run(1, left)
+            self._record(result)
+            examples += result.examples
+            if not result.points:
+                break
+            done += 1
+            if self.divergence is not None:
+                break
+            epoch, _, test_loss = result.points[-1]
+            accuracy = self.metrics()["test"]["accuracy"] if rule.needs_accuracy else None
+            reason = self.watch.after_epoch(rule, epoch, test_loss, accuracy)
+            if reason:
+                self.stopped = (epoch, reason)
+                break
+        return done
+
+    def _record(self, result) -> None:
         self.history.extend(result.points)
         self.epoch = self.trainer.epoch
         self.divergence = result.divergence
-        return len(result.points)
 
     @property
     def examples_per_epoch(self) -> int:
@@ -227,7 +262,10 @@ class Session:
         return int(self.data.train.shape[0])
 
     def clear_divergence(self) -> None:
+        """Play or step again after the divergence guard or a stop condition
+        stopped training; a condition that fired stays quiet until it changes."""
         self.divergence = None
+        self.stopped = None
 
     def edit_weight(self, layer: int, source: int, dest: int, value: float) -> None:
         """Set W[layer] (1-based non-input layer) from node `source` of layer

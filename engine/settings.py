@@ -194,6 +194,16 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=2, maximum=MAX_CLASSES, ui_min=2, ui_max=MAX_CLASSES, step=1, hide="classes",
             doc="classes of the classification data sets (2 is the original's); a stored data set "
                 "brings its own count, and regression has none (engine/task.py)"),
+    # Stop conditions (engine/stopping.py); 0 means off.
+    Setting("stopEpoch", Kind.INTEGER, 0, Effect.LIVE, "Stop at epoch", original=False,
+            minimum=0, maximum=10**9, ui_min=0, ui_max=10000, step=1, hide="stop", doc="0: never"),
+    Setting("stopTestLoss", Kind.NUMBER, 0, Effect.LIVE, "Stop at test loss", original=False,
+            minimum=0.0, maximum=1e6, ui_min=0, ui_max=1, hide="stop", doc="stop once the test loss is at most this; 0: off"),
+    Setting("stopTestAccuracy", Kind.NUMBER, 0, Effect.LIVE, "Stop at test accuracy (%)", original=False,
+            minimum=0.0, maximum=100.0, ui_min=0, ui_max=100, hide="stop", doc="percent; classification only; 0: off"),
+    Setting("stopPatience", Kind.INTEGER, 0, Effect.LIVE, "Stop when no better for (epochs)", original=False,
+            minimum=0, maximum=10**6, ui_min=0, ui_max=1000, step=1, hide="stop",
+            doc="stop once the test loss has not improved for this many epochs; 0: off"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -386,10 +396,11 @@ def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
         quiet = allowed is LOSSES_FOR_K_CLASSES and "loss" not in changed
         if not quiet:
             problem = choice_label("problem", values["problem"]).lower()
+            about = ("problem", "loss")
             if allowed is LOSSES_FOR_K_CLASSES:
-                problem = f"{values['classes']} classes"
+                problem, about = f"{values['classes']} classes", ("classes", "loss")
             notices.append(Notice(f"{choice_label('loss', values['loss'])} does not suit {problem}; "
-                                  f"using {choice_label('loss', allowed[0])}", ("problem", "loss", "classes")))
+                                  f"using {choice_label('loss', allowed[0])}", about))
         values["loss"] = allowed[0]
     if "initZero" in changed and ("init" not in changed or values["initZero"]):
         if values["initZero"]:

@@ -186,7 +186,7 @@ class Connection:
         if live.playing or self.pacer.owes():
             self.pacer.train(session, self.account, live.playing)
             self.dirty = True
-        if session.divergence is not None:
+        if session.divergence is not None or session.stopped is not None:
             turn.stop()
             self.pacer.forget()
         for notice in turn.notices:

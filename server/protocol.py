@@ -290,4 +290,5 @@ class FrameHeader(BaseModel):
     settings: SettingsBlock | None = None
     divergence: DivergenceBlock | None = None
     metrics: MetricsBlock | None = None
+    stopped: DivergenceBlock | None = None  # a stop condition held: the epoch and why
     grids: dict[str, Any]

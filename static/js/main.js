@@ -193,6 +193,7 @@ function receiveFrame({ header, grids }) {
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
     messages.settingsChanged(part.values);
   }
+  showStopped(header.stopped || null);
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;
   state.outputClass = grids.outputClass || null;
@@ -203,6 +204,14 @@ function receiveFrame({ header, grids }) {
   state.focusNode = header.grids?.focusNode || null;
   chart.add(header.lossPoints, header.chartReset);
   scheduleDraw();
+}
+
+// Why training stopped by itself (a stop condition), under the map.
+const stopReason = document.getElementById("stop-reason");
+function showStopped(stopped) {
+  const text = stopped ? stopped.message : "";
+  if (stopReason.textContent !== text) stopReason.textContent = text;
+  stopReason.hidden = !stopped;
 }
 
 function showConnection(status) {
