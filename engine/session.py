@@ -30,6 +30,7 @@ from .initializers import INITIALIZERS
 from .network import Network
 from .rng import SeededStream
 from .settings import Effect
+from .schedule import Schedule
 from .stopping import STOP_SETTINGS, StopRule, StopWatch
 from .task import Task, task_of
 from .training import Divergence, Trainer, TrainingConfig
@@ -221,20 +222,27 @@ class Session:
         early when the divergence guard fires (then `divergence` says why), and,
         given `max_examples`, at the first batch boundary after that many
         examples in this call, keeping its place inside the epoch for the next
-        call (losses and history move only at epoch ends)."""
+        call (losses and history move only at epoch ends). Stops also when a
+        stop condition holds (then `stopped` says why); a learning-rate
+        schedule sets each epoch's rate (engine/schedule.py)."""
         if self.divergence is not None or self.stopped is not None:
             return 0
         rule = StopRule.of(self.settings)
-        if not (rule.active and self.watch.armed):
+        watching = rule.active and self.watch.armed
+        schedule = Schedule.of(self.settings)
+        if not watching and schedule.constant:
+            self.trainer.set_learning_rate(schedule.rate)  # back from a schedule, if there was one
             result = self.trainer.run(epochs, max_examples)
             self._record(result)
             return len(result.points)
-        # A stop condition is watched: one epoch per kernel call, checked after each.
+        # A stop condition is watched or the rate changes by epoch: one epoch
+        # per kernel call, the rate set before it and the conditions checked after.
         done = examples = 0
         while done < epochs:
             left = None if max_examples is None else max_examples - examples
             if left is not None and left <= 0:
                 break
+            self.trainer.set_learning_rate(schedule.rate_at(self.trainer.epoch))
             result = self.trainer.run(1, left)
             self._record(result)
             examples += result.examples
@@ -243,6 +251,8 @@ class Session:
             done += 1
             if self.divergence is not None:
                 break
+            if not watching:
+                continue
             epoch, _, test_loss = result.points[-1]
             accuracy = self.metrics()["test"]["accuracy"] if rule.needs_accuracy else None
             reason = self.watch.after_epoch(rule, epoch, test_loss, accuracy)
@@ -298,6 +308,11 @@ class Session:
 
     def losses(self) -> tuple[float, float]:
         return self.trainer.losses()
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate the next epoch trains with (the schedule's)."""
+        return Schedule.of(self.settings).rate_at(self.epoch)
 
     def metrics(self) -> dict:
         """The task's numbers on the current weights: {"train": ..., "test": ...},

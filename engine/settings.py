@@ -194,6 +194,16 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=2, maximum=MAX_CLASSES, ui_min=2, ui_max=MAX_CLASSES, step=1, hide="classes",
             doc="classes of the classification data sets (2 is the original's); a stored data set "
                 "brings its own count, and regression has none (engine/task.py)"),
+    # Learning-rate schedules (engine/schedule.py).
+    Setting("lrSchedule", Kind.ENUM, "constant", Effect.LIVE, "Learning-rate schedule", original=False,
+            choices=("constant", "step", "cosine"), choice_labels=("Constant", "Step decay", "Cosine"),
+            hide="lrSchedule"),
+    Setting("lrDecayEpochs", Kind.INTEGER, 100, Effect.LIVE, "Schedule period (epochs)", original=False,
+            minimum=1, maximum=10**6, ui_min=10, ui_max=1000, step=10, hide="lrSchedule",
+            doc="step decay: epochs between two steps; cosine: epochs from the full rate down to 0"),
+    Setting("lrDecayFactor", Kind.NUMBER, 0.5, Effect.LIVE, "Step decay factor", original=False,
+            minimum=0.0, maximum=1.0, ui_min=0.1, ui_max=0.9, step=0.1, hide="lrSchedule",
+            doc="step decay: the rate is multiplied by this every period"),
     # Stop conditions (engine/stopping.py); 0 means off.
     Setting("stopEpoch", Kind.INTEGER, 0, Effect.LIVE, "Stop at epoch", original=False,
             minimum=0, maximum=10**9, ui_min=0, ui_max=10000, step=1, hide="stop", doc="0: never"),

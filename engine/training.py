@@ -215,6 +215,11 @@ class Trainer:
             self._loss_params.fill(np.nan)
         self._set_config(config)
 
+    def set_learning_rate(self, rate: float) -> None:
+        """The rate the next updates use (a schedule's, per epoch); `configure`
+        puts the config's back."""
+        self._cfg_f[0] = rate
+
     def set_data(self, features_train, targets_train, features_test, targets_test) -> None:
         """New data for the same network (the Regenerate button). Gradients
         pending from the old data stay and join the next update; an epoch

@@ -144,6 +144,7 @@ class FrameWriter:
             header["settings"] = {"values": _json_settings(session.settings), **share()}
             self.settings_version = session.settings_version
         header["metrics"] = metrics_block(session)
+        header["learningRateNow"] = session.learning_rate
         if session.stopped is not None:
             header["stopped"] = {"epoch": session.stopped[0], "message": session.stopped[1]}
         if session.divergence is not None:

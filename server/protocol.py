@@ -290,5 +290,6 @@ class FrameHeader(BaseModel):
     settings: SettingsBlock | None = None
     divergence: DivergenceBlock | None = None
     metrics: MetricsBlock | None = None
+    learningRateNow: float | None = None  # the schedule's rate for the next epoch
     stopped: DivergenceBlock | None = None  # a stop condition held: the epoch and why
     grids: dict[str, Any]

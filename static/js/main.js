@@ -194,6 +194,7 @@ function receiveFrame({ header, grids }) {
     messages.settingsChanged(part.values);
   }
   showStopped(header.stopped || null);
+  showRate(header.learningRateNow);
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;
   state.outputClass = grids.outputClass || null;
@@ -204,6 +205,13 @@ function receiveFrame({ header, grids }) {
   state.focusNode = header.grids?.focusNode || null;
   chart.add(header.lossPoints, header.chartReset);
   scheduleDraw();
+}
+
+// The learning rate the next epoch uses (a schedule moves it while training).
+const rateNow = document.getElementById("learning-rate-now");
+function showRate(rate) {
+  const text = Number.isFinite(rate) ? Number(rate.toPrecision(3)).toString() : "";
+  if (rateNow.textContent !== text) rateNow.textContent = text;
 }
 
 // Why training stopped by itself (a stop condition), under the map.
