@@ -89,3 +89,17 @@ def test_regression_shows_r2_and_rmse(page, server):
     page.wait_for_function("() => document.querySelector('#rmse-test').textContent !== ''")
     assert page.locator("#accuracy-test").is_hidden() and page.locator("#confusion").is_hidden()
     assert float(page.text_content("#rmse-test")) > 0
+
+
+def test_a_stop_condition_stops_the_page_and_says_why_and_the_scheduled_rate_is_shown(page, server):
+    load(page, server, "dataset=circle&seed=0.3&learningRate=0.1&lrSchedule=step&lrDecayEpochs=5&stopEpoch=12&speed=2")
+    assert page.text_content("#learning-rate-now") == "0.1"
+    page.click("#play-pause-button")
+    page.wait_for_selector("#stop-reason:not([hidden])", timeout=60_000)
+    assert page.text_content("#stop-reason") == "Stopped at epoch 12, as asked."
+    assert page.evaluate("() => document.body.dataset.epoch") == "12"
+    assert page.text_content("#learning-rate-now") == "0.025"  # 0.1 · 0.5² from epoch 10
+    assert page.input_value("#stopEpoch") == "12"
+    page.click("#next-step-button")  # goes on past it
+    page.wait_for_function("() => document.body.dataset.epoch === '13'")
+    assert page.locator("#stop-reason").is_hidden()
