@@ -314,6 +314,11 @@ class Session:
         """The rate the next epoch trains with (the schedule's)."""
         return Schedule.of(self.settings).rate_at(self.epoch)
 
+    def predicted_classes(self) -> np.ndarray:
+        """(n_test,) int: the class the network gives each test point (classification)."""
+        features_test = self._features()[2]
+        return self.task.class_of_prediction(self.network.predict(features_test))
+
     def metrics(self) -> dict:
         """The task's numbers on the current weights: {"train": ..., "test": ...},
         each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE)."""

@@ -173,10 +173,15 @@ def output_grids(session: Session, picture) -> dict[str, bytes | None]:
 
 
 def metrics_block(session: Session) -> dict:
-    """The task's numbers for train and test (`Task.metrics`), NaN as null."""
+    """The task's numbers for train and test (`Task.metrics`), NaN as null;
+    for classification also `test.predicted`, each test point's predicted
+    class in data order (the page marks a confusion cell's points with it)."""
     numbers = session.metrics()
-    return {part: {name: finite_or_none(value) if isinstance(value, float) else value
-                   for name, value in values.items()} for part, values in numbers.items()}
+    block = {part: {name: finite_or_none(value) if isinstance(value, float) else value
+                    for name, value in values.items()} for part, values in numbers.items()}
+    if "confusion" in block["test"]:
+        block["test"]["predicted"] = session.predicted_classes().tolist()
+    return block
 
 
 def _json_settings(values: dict) -> dict:

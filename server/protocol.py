@@ -230,6 +230,7 @@ class SetMetrics(BaseModel):
     confusion: list[list[int]] | None = None
     r2: float | None = None
     rmse: float | None = None
+    predicted: list[int] | None = None  # test only: each point's predicted class, in data order
 
 
 class MetricsBlock(BaseModel):

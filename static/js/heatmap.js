@@ -17,6 +17,11 @@ import { paintGrid } from "./colors.js";
 import { svgEl, clear } from "./svg.js";
 
 const GRID_SIZE = 100;
+
+/** The class (0…K−1) of a label: −1/+1 are classes 0 and 1 with two classes. */
+function classOf(layout, label) {
+  return layout && layout.labelKind === "index" ? label : (label > 0 ? 1 : 0);
+}
 const PLOT_SIZE = 260;
 const DOMAIN = 6;
 const POINT_RADIUS = 3;
@@ -71,6 +76,8 @@ export class Heatmap {
    *   gridColor: the class colour when grid is an output neuron's probability;
    *   layout: the frame's layout (palette, label kind);
    *   data: {train, test} point lists (identity marks a change); showTestData: bool;
+   *   highlight: {truth, guess} (a confusion-matrix cell) or null, with predicted: the
+   *   test points' predicted classes in data order (the frame's metrics.test.predicted);
    *   showingNode: the hovered node {layer, index} whose grid this is, or null for the output.
    */
   update(view) {
@@ -97,18 +104,46 @@ export class Heatmap {
       this.drawnData = view.data;
       this.drawnShowTest = null;
     }
-    if (view.showTestData !== this.drawnShowTest) {
-      const test = view.showTestData && view.data ? view.data.test : [];
+    // A confusion cell being hovered shows the test points even when they are hidden.
+    const showTest = view.showTestData || Boolean(view.highlight);
+    if (showTest !== this.drawnShowTest) {
+      const test = showTest && view.data ? view.data.test : [];
       this.drawPoints(this.testLayer, test, "test-point");
-      this.drawnShowTest = view.showTestData;
+      this.drawnShowTest = showTest;
+      this.drawnHighlight = undefined;
+    }
+    const highlightKey = view.highlight ? `${view.highlight.truth}-${view.highlight.guess}` : "";
+    if (highlightKey !== this.drawnHighlight || view.predicted !== this.drawnPredicted) {
+      this.markCell(view.highlight, view.predicted || []);
+      this.drawnHighlight = highlightKey;
+      this.drawnPredicted = view.predicted;
+    }
+  }
+
+  /** Mark the test points of one confusion cell: true class `truth`, predicted `guess`. */
+  markCell(highlight, predicted) {
+    let count = 0;
+    for (const point of this.testLayer.children) {
+      const index = Number(point.dataset.index);
+      const on = Boolean(highlight) && classOf(this.layout, Number(point.dataset.label)) === highlight.truth &&
+        predicted[index] === highlight.guess;
+      point.classList.toggle("highlighted", on);
+      if (on) count++;
+    }
+    if (highlight) {
+      this.root.dataset.highlight = `${highlight.truth}-${highlight.guess}`;
+      this.root.dataset.highlighted = String(count);
+    } else {
+      delete this.root.dataset.highlight;
+      delete this.root.dataset.highlighted;
     }
   }
 
   drawPoints(layer, points, cls) {
     clear(layer);
     const fragment = document.createDocumentFragment();
-    for (const [x1, x2, label] of points || []) {
-      if (Math.abs(x1) > DOMAIN || Math.abs(x2) > DOMAIN) continue;
+    (points || []).forEach(([x1, x2, label], index) => {
+      if (Math.abs(x1) > DOMAIN || Math.abs(x2) > DOMAIN) return;
       svgEl("circle", {
         class: `point ${cls}`,
         cx: toPixel(x1).toFixed(2),
@@ -116,8 +151,9 @@ export class Heatmap {
         r: POINT_RADIUS,
         fill: pointColor(this.layout, label),
         "data-label": String(label),
+        "data-index": String(index),
       }, fragment);
-    }
+    });
     layer.appendChild(fragment);
     this.root.dataset.trainPoints = String(this.trainLayer.childElementCount);
     this.root.dataset.testPoints = String(this.testLayer.childElementCount);

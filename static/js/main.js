@@ -52,6 +52,7 @@ const state = {
   outputClass: null,
   outputConfidence: null,
   metrics: null,
+  highlight: null,
   thumbnails: null,
   focus: null,
   focusNode: null,
@@ -137,7 +138,7 @@ const statusBadge = document.getElementById("connection-status");
 const seeInside = new SeeInside(document.getElementById("see-inside"));
 const goals = new Goals(document.getElementById("goals"));
 const taskMetrics = new TaskMetrics(document.getElementById("task-metrics"), document.getElementById("class-legend"),
-  document.getElementById("heatmap"));
+  (cell) => { state.highlight = cell; scheduleDraw(); });
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -260,6 +261,8 @@ function draw() {
     discretize: state.view.discretize,
     data: userData.shownData(state.data),
     showTestData: state.view.showTestData,
+    highlight: state.highlight,
+    predicted: state.metrics?.test?.predicted,
   });
   network.update({
     layout: state.layout,

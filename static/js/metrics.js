@@ -5,8 +5,8 @@
  * - classification: test and training accuracy as percentages
  *   (`#accuracy-test`, `#accuracy-train`) and the test set's confusion matrix
  *   (`#confusion`: K×K counts, rows = true class, columns = predicted, the
- *   diagonal marked); hovering a cell marks the test points of that true class
- *   on the map (their predicted class is the map's colour under them);
+ *   diagonal marked); hovering a cell marks that cell's test points on the map
+ *   (true class = row, predicted = column; `onHighlight`);
  * - regression: the test R² and RMSE (`#r2-test`, `#rmse-test`).
  *
  * The class legend (`#class-legend`) shows one swatch per class when there are
@@ -25,10 +25,11 @@ export function formatPercent(fraction) {
 }
 
 export class TaskMetrics {
-  constructor(element, legend, heatmapRoot) {
+  /** `onHighlight({truth, guess} or null)`: a cell is hovered, or no longer. */
+  constructor(element, legend, onHighlight) {
     this.element = element;
     this.legend = legend;
-    this.heatmapRoot = heatmapRoot;
+    this.onHighlight = onHighlight;
     this.accuracyTest = element.querySelector("#accuracy-test");
     this.accuracyTrain = element.querySelector("#accuracy-train");
     this.accuracyRows = [...element.querySelectorAll(".accuracy")];
@@ -113,24 +114,8 @@ export class TaskMetrics {
     return th;
   }
 
-  /** Mark the test points of class `truth` on the map (the cell's row). */
   highlight(truth, guess) {
-    const root = this.heatmapRoot;
-    if (truth === null) {
-      delete root.dataset.highlight;
-      for (const point of root.querySelectorAll(".point.highlighted")) point.classList.remove("highlighted");
-      return;
-    }
-    root.dataset.highlight = `${truth}-${guess}`;
-    const label = this.labelOf(truth);
-    for (const point of root.querySelectorAll(".test-point")) {
-      point.classList.toggle("highlighted", point.dataset.label === label);
-    }
-  }
-
-  labelOf(k) {
-    // Two classes are stored as −1 (class 1) and +1 (class 2); more as their index.
-    return this.builtFor && JSON.parse(this.builtFor)[0] === 2 ? (k === 0 ? "-1" : "1") : String(k);
+    this.onHighlight(truth === null ? null : { truth, guess });
   }
 
   showLegend(layout) {

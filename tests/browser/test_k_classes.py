@@ -53,6 +53,15 @@ def test_a_three_class_spiral_trains_in_three_colours(page, server):
     assert len(counts) == 9 and sum(counts) == 250  # the test half of 500 points
     diagonal = counts[0] + counts[4] + counts[8]
     assert abs(diagonal / 250 - float(accuracy[:-1]) / 100) < 0.01
+    # Hovering a cell marks exactly its test points (shown for the while, though test data is off).
+    for truth, guess in ((0, 0), (1, 2)):
+        cell = page.locator(f"#confusion td[data-truth='{truth}'][data-guess='{guess}']")
+        cell.hover()
+        page.wait_for_selector(f"#heatmap[data-highlight='{truth}-{guess}']")
+        assert page.get_attribute("#heatmap", "data-highlighted") == cell.text_content()
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => !document.querySelector('#heatmap').dataset.highlight")
+    assert page.get_attribute("#heatmap", "data-test-points") == "0"
     colours = map_colours(page)
     assert all(colours.get(name, 0) > 500 for name in OKABE_ITO), colours
     page.screenshot(path=str(SHOTS / "k-classes-spiral-3.png"), full_page=True)
