@@ -24,14 +24,13 @@ import numpy as np
 from . import settings as table
 from .datasets import DATASETS, POINTS_PER_PROBLEM, Data, dataset_name, shuffle_split, split_index
 from .rng import SeededStream
+from .task import task_of
 from .user_data import DataError, UserDataset
 
 DatasetLookup = Callable[[str], "UserDataset | None"]
 
-# Classes a session can train on. Data sets with more are stored, listed and
-# exported, but a session opens the generated data instead until the K-class
-# task exists (then this becomes its limit).
-TRAINABLE_CLASSES = 2
+# Classes a session can train on: every count the task has colours for.
+TRAINABLE_CLASSES = table.MAX_CLASSES
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,9 @@ class GeneratedData:
     ignores = frozenset()  # every data setting means something here
 
     def points(self, settings: dict, stream: SeededStream) -> np.ndarray:
-        """P (n, 3) drawn from `stream` (500 or 1200 points)."""
-        generate = DATASETS[dataset_name(settings)]
+        """P (n, 3) drawn from `stream` (500 or 1200 points), in the form the
+        task asks for (K classes; two are the original's)."""
+        generate = task_of(settings).generator(dataset_name(settings))
         return generate(POINTS_PER_PROBLEM[settings["problem"]], float(settings["noise"]) / 100, stream)
 
     def describe(self, settings: dict) -> dict:
@@ -75,8 +75,8 @@ def make_data(source, settings: dict, stream: SeededStream) -> Data:
 def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData | StoredData, list[str]]:
     """The data source `settings` ask for, and notices. Changes `settings` in
     place: `data` becomes None when the id cannot be used (unknown, damaged, or
-    more classes than a session trains), and `problem` (and a loss that no
-    longer suits it) follows a stored data set."""
+    more classes than a session trains), and `problem` and `classes` (and a
+    loss that no longer suits them) follow a stored data set."""
     data_id = settings.get("data")
     if not data_id:
         settings["data"] = None
@@ -95,11 +95,13 @@ def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData 
         names = ", ".join(dataset.classes)
         return GeneratedData(), [
             f"data={shown} has {dataset.num_classes} classes ({names}); training on more than "
-            f"{TRAINABLE_CLASSES} classes is not available yet, so the generated data opens instead "
+            f"{TRAINABLE_CLASSES} classes is not possible, so the generated data opens instead "
             "(the data set stays stored and can be downloaded)"]
     notices = []
-    if settings["problem"] != dataset.problem:
+    classes = dataset.num_classes if dataset.problem == "classification" else 2
+    if (settings["problem"], settings.get("classes", 2)) != (dataset.problem, classes):
         settings["problem"] = dataset.problem
+        settings["classes"] = classes
         notices.extend(table.fix_combinations(settings, changed=["problem"]))
     return StoredData(data_id, dataset), notices
 

@@ -87,12 +87,22 @@ class GridPicture:
         """(100, 100) float32: the network's output."""
         return self.layers[-1][0].reshape(GRID_SIZE, GRID_SIZE)
 
-    def thumbnails(self) -> np.ndarray:
-        """(7 + hidden units, 10, 10) float32: all features, then hidden nodes layer by layer."""
-        hidden = self.layers[:-1]
-        if not hidden:
+    def thumbnails(self, outputs: bool = False) -> np.ndarray:
+        """(7 + hidden units [+ K], 10, 10) float32: all features, then hidden
+        nodes layer by layer, then (with `outputs`) each output node."""
+        drawn = self.layers if outputs else self.layers[:-1]
+        if not drawn:
             return feature_thumbnails()
-        return np.concatenate([feature_thumbnails(), *(block_means(layer) for layer in hidden)], axis=0)
+        return np.concatenate([feature_thumbnails(), *(block_means(layer) for layer in drawn)], axis=0)
+
+    def winners(self) -> tuple[np.ndarray, np.ndarray]:
+        """For K output probabilities (K, 10000): the winning class (100, 100)
+        uint8 (the first of equal maxima) and its probability (100, 100) float32."""
+        probabilities = self.layers[-1]
+        winner = np.argmax(probabilities, axis=0)
+        confidence = np.take_along_axis(probabilities, winner[None, :], axis=0)[0]
+        return (winner.astype(np.uint8).reshape(GRID_SIZE, GRID_SIZE),
+                confidence.reshape(GRID_SIZE, GRID_SIZE))
 
     def node(self, layer: int, index: int) -> np.ndarray:
         """(100, 100) float32: one node's values. Layer 0 is the input layer, where

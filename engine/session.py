@@ -30,6 +30,9 @@ from .initializers import INITIALIZERS
 from .network import Network
 from .rng import SeededStream
 from .settings import Effect
+from .schedule import Schedule
+from .stopping import STOP_SETTINGS, StopRule, StopWatch
+from .task import Task, task_of
 from .training import Divergence, Trainer, TrainingConfig
 
 
@@ -85,6 +88,7 @@ class Session:
         self.settings_version = 0
         self.history = LossHistory()
         self.divergence: Divergence | None = None
+        self.stopped: tuple[int, str] | None = None  # (epoch, reason) when a stop condition held
         self._seed_data(settings["seed"])
         self._build_network()
 
@@ -101,13 +105,15 @@ class Session:
         """A new network from the continuing stream: epoch 0, chart cleared."""
         s = self.settings
         self.active = active_features(s, self.hidden_inputs)
-        sizes = [len(self.active), *s["networkShape"], 1]
-        self.network = Network(sizes, s["activation"], s["loss"], s["problem"])
+        sizes = [len(self.active), *s["networkShape"], self.task.outputs]
+        self.network = Network(sizes, s["activation"], self.task.head(s["loss"]))
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
         self.trainer = Trainer(self.network, *self._features(), self._config(),
                                dropout_seed=_dropout_seed(s["seed"]))
         self.epoch = 0
         self.divergence = None
+        self.stopped = None
+        self.watch = StopWatch()
         self.history.clear()
         self.history.append(0, *self.trainer.losses())
         self.layout_version += 1
@@ -123,7 +129,13 @@ class Session:
         return TrainingConfig(
             learning_rate=s["learningRate"], regularization=s["regularization"],
             regularization_rate=s["regularizationRate"], optimizer=s["optimizer"],
-            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"])
+            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"],
+            classes=self.task.classes)
+
+    @property
+    def task(self) -> Task:
+        """What the network learns (label kind, K, head, palette, metrics)."""
+        return task_of(self.settings)
 
     def _regenerate_data(self, *, new_thumbnails: bool) -> None:
         """A new seed from the stream, then new data (spec §7.2 step 6)."""
@@ -148,11 +160,16 @@ class Session:
         notices.extend(table.fix_combinations(candidate, changed=patch.keys()))
         source, data_notices = self._source_for(candidate, patch)
         notices.extend(data_notices)
-        changed = [name for name in candidate if candidate[name] != self.settings[name]]
+        # The names asked for first, then those that followed them (a loss that follows the classes).
+        changed = sorted((name for name in candidate if candidate[name] != self.settings[name]),
+                         key=lambda name: name not in patch)
         effect = table.effect_of(name for name in changed if name not in source.ignores)
         old = self.settings
         self.settings = candidate
         self.source = source
+        if any(name in STOP_SETTINGS for name in changed):
+            self.watch.armed = True  # a new condition may fire again
+            self.stopped = None
         if changed:
             self.settings_version += 1
         if effect is Effect.REGENERATE:
@@ -205,14 +222,49 @@ class Session:
         early when the divergence guard fires (then `divergence` says why), and,
         given `max_examples`, at the first batch boundary after that many
         examples in this call, keeping its place inside the epoch for the next
-        call (losses and history move only at epoch ends)."""
-        if self.divergence is not None:
+        call (losses and history move only at epoch ends). Stops also when a
+        stop condition holds (then `stopped` says why); a learning-rate
+        schedule sets each epoch's rate (engine/schedule.py)."""
+        if self.divergence is not None or self.stopped is not None:
             return 0
-        result = self.trainer.run(epochs, max_examples)
+        rule = StopRule.of(self.settings)
+        watching = rule.active and self.watch.armed
+        schedule = Schedule.of(self.settings)
+        if not watching and schedule.constant:
+            self.trainer.set_learning_rate(schedule.rate)  # back from a schedule, if there was one
+            result = self.trainer.run(epochs, max_examples)
+            self._record(result)
+            return len(result.points)
+        # A stop condition is watched or the rate changes by epoch: one epoch
+        # per kernel call, the rate set before it and the conditions checked after.
+        done = examples = 0
+        while done < epochs:
+            left = None if max_examples is None else max_examples - examples
+            if left is not None and left <= 0:
+                break
+            self.trainer.set_learning_rate(schedule.rate_at(self.trainer.epoch))
+            result = self.trainer.run(1, left)
+            self._record(result)
+            examples += result.examples
+            if not result.points:
+                break
+            done += 1
+            if self.divergence is not None:
+                break
+            if not watching:
+                continue
+            epoch, _, test_loss = result.points[-1]
+            accuracy = self.metrics()["test"]["accuracy"] if rule.needs_accuracy else None
+            reason = self.watch.after_epoch(rule, epoch, test_loss, accuracy)
+            if reason:
+                self.stopped = (epoch, reason)
+                break
+        return done
+
+    def _record(self, result) -> None:
         self.history.extend(result.points)
         self.epoch = self.trainer.epoch
         self.divergence = result.divergence
-        return len(result.points)
 
     @property
     def examples_per_epoch(self) -> int:
@@ -220,7 +272,10 @@ class Session:
         return int(self.data.train.shape[0])
 
     def clear_divergence(self) -> None:
+        """Play or step again after the divergence guard or a stop condition
+        stopped training; a condition that fired stays quiet until it changes."""
         self.divergence = None
+        self.stopped = None
 
     def edit_weight(self, layer: int, source: int, dest: int, value: float) -> None:
         """Set W[layer] (1-based non-input layer) from node `source` of layer
@@ -268,6 +323,24 @@ class Session:
 
     def losses(self) -> tuple[float, float]:
         return self.trainer.losses()
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate the next epoch trains with (the schedule's)."""
+        return Schedule.of(self.settings).rate_at(self.epoch)
+
+    def predicted_classes(self) -> np.ndarray:
+        """(n_test,) int: the class the network gives each test point (classification)."""
+        features_test = self._features()[2]
+        return self.task.class_of_prediction(self.network.predict(features_test))
+
+    def metrics(self) -> dict:
+        """The task's numbers on the current weights: {"train": ..., "test": ...},
+        each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE)."""
+        features_train, y_train, features_test, y_test = self._features()
+        task = self.task
+        return {"train": task.metrics(self.network.predict(features_train), y_train),
+                "test": task.metrics(self.network.predict(features_test), y_test)}
 
     def gradient_norms(self) -> list[float]:
         """Per weight layer (input→first hidden … last hidden→output) the norm

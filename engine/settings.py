@@ -105,6 +105,10 @@ LOSSES_FOR_PROBLEM = {
     "classification": ("squared", "crossEntropy"),
     "regression": ("squared", "absolute", "huber"),
 }
+# With three or more classes the one output head is softmax with categorical
+# cross-entropy (engine/task.py), so cross-entropy is the only loss offered.
+LOSSES_FOR_K_CLASSES = ("crossEntropy",)
+MAX_CLASSES = 8
 INIT_CHOICES = ("uniform", "glorotUniform", "glorotNormal", "he", "zeros")
 INIT_LABELS = ("Uniform ±0.5", "Glorot uniform", "Glorot normal", "He", "Zeros")
 CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "checkerboard")
@@ -186,6 +190,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data", Kind.STRING, None, Effect.DATA, "Stored data set", original=False, max_length=DATA_ID_LENGTH,
             doc="the id of a data set in the server's store (drawn or uploaded); None means the generated "
                 "data set. Choosing a data set, or another problem, leaves the stored one (engine/data_source.py)"),
+    Setting("classes", Kind.INTEGER, 2, Effect.REGENERATE, "Classes", original=False,
+            minimum=2, maximum=MAX_CLASSES, ui_min=2, ui_max=MAX_CLASSES, step=1, hide="classes",
+            doc="classes of the classification data sets (2 is the original's); a stored data set "
+                "brings its own count, and regression has none (engine/task.py)"),
+    # Learning-rate schedules (engine/schedule.py).
+    Setting("lrSchedule", Kind.ENUM, "constant", Effect.LIVE, "Learning-rate schedule", original=False,
+            choices=("constant", "step", "cosine"), choice_labels=("Constant", "Step decay", "Cosine"),
+            hide="lrSchedule"),
+    Setting("lrDecayEpochs", Kind.INTEGER, 100, Effect.LIVE, "Schedule period (epochs)", original=False,
+            minimum=1, maximum=10**6, ui_min=10, ui_max=1000, step=10, hide="lrSchedule",
+            doc="step decay: epochs between two steps; cosine: epochs from the full rate down to 0"),
+    Setting("lrDecayFactor", Kind.NUMBER, 0.5, Effect.LIVE, "Step decay factor", original=False,
+            minimum=0.0, maximum=1.0, ui_min=0.1, ui_max=0.9, step=0.1, hide="lrSchedule",
+            doc="step decay: the rate is multiplied by this every period"),
+    # Stop conditions (engine/stopping.py); 0 means off.
+    Setting("stopEpoch", Kind.INTEGER, 0, Effect.LIVE, "Stop at epoch", original=False,
+            minimum=0, maximum=10**9, ui_min=0, ui_max=10000, step=1, hide="stop", doc="0: never"),
+    Setting("stopTestLoss", Kind.NUMBER, 0, Effect.LIVE, "Stop at test loss", original=False,
+            minimum=0.0, maximum=1e6, ui_min=0, ui_max=1, hide="stop", doc="stop once the test loss is at most this; 0: off"),
+    Setting("stopTestAccuracy", Kind.NUMBER, 0, Effect.LIVE, "Stop at test accuracy (%)", original=False,
+            minimum=0.0, maximum=100.0, ui_min=0, ui_max=100, hide="stop", doc="percent; classification only; 0: off"),
+    Setting("stopPatience", Kind.INTEGER, 0, Effect.LIVE, "Stop when no better for (epochs)", original=False,
+            minimum=0, maximum=10**6, ui_min=0, ui_max=1000, step=1, hide="stop",
+            doc="stop once the test loss has not improved for this many epochs; 0: off"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -348,19 +376,41 @@ def coerce_all(values: dict[str, object]) -> tuple[dict[str, object], list[str]]
     return result, notices
 
 
+def losses_for(values: dict[str, object]) -> tuple[str, ...]:
+    """The losses that suit the problem and class count of a settings dict
+    (the first is the fallback)."""
+    if values["problem"] == "classification" and values.get("classes", 2) > 2:
+        return LOSSES_FOR_K_CLASSES
+    return LOSSES_FOR_PROBLEM[values["problem"]]
+
+
 def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
     """Make settings that depend on each other agree, in place; return notices.
 
-    The loss must suit the problem (cross-entropy needs ±1 labels). The
+    Regression has no classes: a `classes` given with it is put back to 2
+    with a notice. The loss must suit the problem and the class count
+    (cross-entropy needs class labels; three or more classes take
+    cross-entropy only, and switch to it silently unless a loss was asked
+    for). The
     original's `initZero` switch is our `init=zeros`: whichever of the two was
     `changed` decides, and `initZero` is then derived from `init`.
     """
     notices = []
-    allowed = LOSSES_FOR_PROBLEM[values["problem"]]
+    if values["problem"] == "regression" and values.get("classes", 2) != 2:
+        if "classes" in changed:
+            notices.append(Notice(f"Classes {values['classes']} does not apply to regression; ignored",
+                                  ("problem", "classes")))
+        values["classes"] = 2
+    allowed = losses_for(values)
     if values["loss"] not in allowed:
-        problem = choice_label("problem", values["problem"]).lower()
-        notices.append(Notice(f"{choice_label('loss', values['loss'])} does not suit {problem}; "
-                              f"using {choice_label('loss', allowed[0])}", ("problem", "loss")))
+        quiet = allowed is LOSSES_FOR_K_CLASSES and "loss" not in changed
+        if not quiet:
+            problem = choice_label("problem", values["problem"]).lower()
+            about = ("problem", "loss")
+            if allowed is LOSSES_FOR_K_CLASSES:
+                problem, about = f"{values['classes']} classes", ("classes", "loss")
+            notices.append(Notice(f"{choice_label('loss', values['loss'])} does not suit {problem}; "
+                                  f"using {choice_label('loss', allowed[0])}", about))
         values["loss"] = allowed[0]
     if "initZero" in changed and ("init" not in changed or values["initZero"]):
         if values["initZero"]:

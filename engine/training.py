@@ -51,8 +51,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernel
-from .losses import make_head
+from .losses import SOFTMAX
 from .network import Network, NodeScratch
+from .task import Task
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class TrainingConfig:
     problem: str = "classification"
     dropout: float = 0.0
     batch_size: int = 10
+    classes: int = 2  # K (engine/task.py); more than 2 means the softmax head
 
 
 @dataclass(frozen=True)
@@ -214,10 +216,15 @@ class Trainer:
         if config.optimizer != old.optimizer:
             self.state.opt.fill(0.0)
             self.state.ints[kernel.ADAM_STEPS] = 0
-        if (config.loss, config.problem) != (old.loss, old.problem):
+        if (config.loss, config.problem, config.classes) != (old.loss, old.problem, old.classes):
             self._apply_head(config)
             self._loss_params.fill(np.nan)
         self._set_config(config)
+
+    def set_learning_rate(self, rate: float) -> None:
+        """The rate the next updates use (a schedule's, per epoch); `configure`
+        puts the config's back."""
+        self._cfg_f[0] = rate
 
     def set_data(self, features_train, targets_train, features_test, targets_test) -> None:
         """New data for the same network (the Regenerate button). Gradients
@@ -250,9 +257,13 @@ class Trainer:
     # --- set-up ------------------------------------------------------------------
 
     def _apply_head(self, config: TrainingConfig) -> None:
+        if config.loss == SOFTMAX.name:  # the head named directly, as tests of the kernel do
+            wanted = SOFTMAX(config.problem)
+        else:
+            wanted = Task(config.problem, config.classes if config.problem == "classification" else 0).head(config.loss)
         head = self.network.head
-        if (head.name, head.problem) != (config.loss, config.problem):
-            self.network.head = make_head(config.loss, config.problem)
+        if (head.name, head.problem) != (wanted.name, wanted.problem):
+            self.network.head = wanted
 
     def _set_config(self, config: TrainingConfig) -> None:
         network = self.network

@@ -180,7 +180,8 @@ def _check_store(where: str | None) -> str | None:
 
 
 def train(link: str, epochs: int, out, err, store: str | None = None, data_file: str | None = None) -> int:
-    """Train headless from `link`; write {"epoch", "train_loss", "test_loss"} per line.
+    """Train headless from `link`; write {"epoch", "train_loss", "test_loss"} per line,
+    with "train_accuracy" and "test_accuracy" (fractions 0–1) for classification.
     `data_file` (CSV or JSON) replaces the link's data; a link's `data=<id>` is
     read from `store`."""
     from engine.features import hidden_inputs
@@ -222,15 +223,13 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
         return 2  # the file's data cannot be trained on (said in the notice)
     if parsed.settings.get("seed") is None:
         print(f"note: the link has no seed; using seed={session.settings['seed']}", file=err)
-    train_loss, test_loss = session.losses()
-    _line(out, 0, train_loss, test_loss)
-    for epoch in range(1, epochs + 1):
+    _line(out, session)
+    for _ in range(epochs):
         session.step(1)
         if session.divergence is not None:
             print(f"stopped: {session.divergence.reason}", file=err)
             return 1
-        train_loss, test_loss = session.losses()
-        _line(out, epoch, train_loss, test_loss)
+        _line(out, session)
     return 0
 
 
@@ -272,5 +271,11 @@ def export(link: str, epochs: int, fmt: str, output: str, err, store: str | None
     return 0
 
 
-def _line(out, epoch: int, train_loss: float, test_loss: float) -> None:
-    out.write(json.dumps({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss}) + "\n")
+def _line(out, session) -> None:
+    train_loss, test_loss = session.losses()
+    line = {"epoch": session.epoch, "train_loss": train_loss, "test_loss": test_loss}
+    if session.settings["problem"] == "classification":
+        metrics = session.metrics()
+        line["train_accuracy"] = metrics["train"]["accuracy"]
+        line["test_accuracy"] = metrics["test"]["accuracy"]
+    out.write(json.dumps(line) + "\n")

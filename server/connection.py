@@ -251,7 +251,7 @@ class Connection:
             self.pacer.train(session, self.account, live.playing)
             self.dirty = True
             changed = True
-        if session.divergence is not None:
+        if session.divergence is not None or session.stopped is not None:
             turn.stop()
             self.pacer.forget()
         for notice in turn.notices:

@@ -152,7 +152,7 @@ def _split(dataset: UserDataset, seed: str | None, perc_train: float | None) -> 
 
 
 def _trainable(dataset: UserDataset) -> bool:
-    """Whether a session can train on it today (more classes need the K-class task)."""
+    """Whether a session can train on it (every upload can: it has at most 8 classes)."""
     return dataset.problem == "regression" or dataset.num_classes <= TRAINABLE_CLASSES
 
 

@@ -9,7 +9,11 @@ and `GridPicture`) to fill it; the engine itself never builds wire dicts.
 
 Grids: `output` (100×100 bytes), `thumbnails` (one 10×10 block per drawn
 node: the 7 features, then the hidden nodes layer by layer) and `focus`
-(100×100, or null), one byte a value (see `quantize`).
+(100×100, or null), one byte a value (see `quantize`). With K ≥ 3 classes
+`output` is null and the map travels as `outputClass` (100×100, the winning
+class per byte) and `outputConfidence` (100×100, its probability, see
+`quantize_unit`); the thumbnails then end with the K output nodes'
+probabilities.
 """
 
 from __future__ import annotations
@@ -42,6 +46,12 @@ def quantize(values: np.ndarray) -> bytes:
     scaled *= np.float32(127.5)
     scaled += np.float32(128.0)  # in [0.5, 255.5]; truncation then floors
     return scaled.astype(np.uint8).tobytes()
+
+
+def quantize_unit(values: np.ndarray) -> bytes:
+    """Values in [0, 1] (probabilities) → one byte each, q = round(255·p)."""
+    scaled = np.clip(np.nan_to_num(values, nan=0.0), 0.0, 1.0) * np.float32(255.0)
+    return np.rint(scaled).astype(np.uint8).tobytes()
 
 
 def finite_or_none(value: float) -> float | None:
@@ -135,6 +145,10 @@ class FrameWriter:
         if self.settings_version != session.settings_version:
             header["settings"] = {"values": _json_settings(session.settings), **share()}
             self.settings_version = session.settings_version
+        header["metrics"] = metrics_block(session)
+        header["learningRateNow"] = session.learning_rate
+        if session.stopped is not None:
+            header["stopped"] = {"epoch": session.stopped[0], "message": session.stopped[1]}
         if session.divergence is not None:
             header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
         picture = session.picture()
@@ -144,9 +158,32 @@ class FrameWriter:
             focus_blob = quantize(picture.node(*focus))
         else:
             header["grids"] = {"focusNode": None}
-        blobs = {"output": quantize(picture.output()), "thumbnails": quantize(picture.thumbnails()),
-                 "focus": focus_blob}
+        blobs = {**output_grids(session, picture), "focus": focus_blob}
         return encode_frame(header, blobs)
+
+
+def output_grids(session: Session, picture) -> dict[str, bytes | None]:
+    """The map and the thumbnails, in the form the task's labels need: one
+    signed grid for ±1 labels and regression; winner and confidence grids
+    (and output-node thumbnails) for K class indices."""
+    if session.task.label_kind != "index":
+        return {"output": quantize(picture.output()), "outputClass": None, "outputConfidence": None,
+                "thumbnails": quantize(picture.thumbnails())}
+    winner, confidence = picture.winners()
+    return {"output": None, "outputClass": winner.tobytes(), "outputConfidence": quantize_unit(confidence),
+            "thumbnails": quantize(picture.thumbnails(outputs=True))}
+
+
+def metrics_block(session: Session) -> dict:
+    """The task's numbers for train and test (`Task.metrics`), NaN as null;
+    for classification also `test.predicted`, each test point's predicted
+    class in data order (the page marks a confusion cell's points with it)."""
+    numbers = session.metrics()
+    block = {part: {name: finite_or_none(value) if isinstance(value, float) else value
+                    for name, value in values.items()} for part, values in numbers.items()}
+    if "confusion" in block["test"]:
+        block["test"]["predicted"] = session.predicted_classes().tolist()
+    return block
 
 
 def _json_settings(values: dict) -> dict:
@@ -155,12 +192,16 @@ def _json_settings(values: dict) -> dict:
 
 def layout(session: Session) -> dict:
     """The `layout` block: all seven features (label, whether the network uses
-    it, whether the link hides it), the layer sizes [k, h1, …, 1] and the problem."""
+    it, whether the link hides it), the layer sizes [k, h1, …, outputs], the
+    problem and the task: its label kind, class count K (null for regression)
+    and palette (one colour per class, class 0 first)."""
     features = [{"name": name, "label": FEATURES[name][0], "active": name in session.active,
                  "hidden": name in session.hidden_inputs}
                 for name in FEATURES]
+    task = session.task
     return {"features": features, "layers": list(session.network.layer_sizes),
-            "problem": session.settings["problem"]}
+            "problem": session.settings["problem"], "labelKind": task.label_kind,
+            "classes": None if task.label_kind == "real" else task.classes, "palette": list(task.palette)}
 
 
 def data_points(session: Session) -> dict:

@@ -112,5 +112,5 @@ class Pacer:
             self.steps_owed -= from_steps
             self.epochs_owed = max(0, self.epochs_owed - (done - from_steps))
             total += done
-            if done == 0 or session.divergence is not None:
+            if done == 0 or session.divergence is not None or session.stopped is not None:
                 return total

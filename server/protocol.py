@@ -263,11 +263,34 @@ class FeatureInfo(BaseModel):
 
 
 class Layout(BaseModel):
-    """The network's shape: all seven features and the layer sizes [k, h1, …, 1]."""
+    """The network's shape: all seven features and the layer sizes [k, h1, …, K]
+    (K = 1 output but for K ≥ 3 classes); the task: `labelKind` ("sign": ±1,
+    "index": class 0..K-1, "real": regression), `classes` (null for
+    regression) and `palette` (a colour per class, class 0 first)."""
 
     features: list[FeatureInfo]
     layers: list[int]
     problem: str
+    labelKind: Literal["sign", "index", "real"] = "sign"
+    classes: int | None = 2
+    palette: list[str] = []
+
+
+class SetMetrics(BaseModel):
+    """One set's numbers: `accuracy` (0–1) and `confusion` (K×K counts, rows =
+    true class, columns = predicted) for classification; `r2` and `rmse` for
+    regression."""
+
+    accuracy: float | None = None
+    confusion: list[list[int]] | None = None
+    r2: float | None = None
+    rmse: float | None = None
+    predicted: list[int] | None = None  # test only: each point's predicted class, in data order
+
+
+class MetricsBlock(BaseModel):
+    train: SetMetrics
+    test: SetMetrics
 
 
 class DataBlock(BaseModel):
@@ -324,4 +347,7 @@ class FrameHeader(BaseModel):
     data: DataBlock | None = None
     settings: SettingsBlock | None = None
     divergence: DivergenceBlock | None = None
+    metrics: MetricsBlock | None = None
+    learningRateNow: float | None = None  # the schedule's rate for the next epoch
+    stopped: DivergenceBlock | None = None  # a stop condition held: the epoch and why
     grids: dict[str, Any]

@@ -129,6 +129,8 @@ export class Controls {
       this.showSliderValue(element, value);
     } else if (element.tagName === "SELECT") {
       this.selectValue(element, value);
+    } else if (element.type === "number" && document.activeElement !== element) {
+      element.value = String(value);  // not while the user is typing in it
     }
   }
 

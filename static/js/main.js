@@ -21,6 +21,7 @@ import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
 import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
+import { TaskMetrics } from "./metrics.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
@@ -48,6 +49,10 @@ const state = {
   hidden: new Set(),
   hash: null,
   output: null,
+  outputClass: null,
+  outputConfidence: null,
+  metrics: null,
+  highlight: null,
   thumbnails: null,
   focus: null,
   focusNode: null,
@@ -138,6 +143,8 @@ const seeInside = new SeeInside(document.getElementById("see-inside"), {
   plot: document.getElementById("heatmap"),
 });
 const goals = new Goals(document.getElementById("goals"));
+const taskMetrics = new TaskMetrics(document.getElementById("task-metrics"), document.getElementById("class-legend"),
+  (cell) => { state.highlight = cell; scheduleDraw(); });
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -256,13 +263,33 @@ function receiveFrame({ header, grids }) {
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
     messages.settingsChanged(part.values);
   }
+  showStopped(header.stopped || null);
+  showRate(header.learningRateNow);
   messages.updateDivergence(header.divergence || null, Number(state.settings?.learningRate), LEARNING_RATES);
   state.output = grids.output;
+  state.outputClass = grids.outputClass || null;
+  state.outputConfidence = grids.outputConfidence || null;
+  if (header.metrics) state.metrics = header.metrics;
   state.thumbnails = grids.thumbnails;
   state.focus = grids.focus;
   state.focusNode = header.grids?.focusNode || null;
   chart.add(header.lossPoints, header.chartReset);
   scheduleDraw();
+}
+
+// The learning rate the next epoch uses (a schedule moves it while training).
+const rateNow = document.getElementById("learning-rate-now");
+function showRate(rate) {
+  const text = Number.isFinite(rate) ? Number(rate.toPrecision(3)).toString() : "";
+  if (rateNow.textContent !== text) rateNow.textContent = text;
+}
+
+// Why training stopped by itself (a stop condition), under the map.
+const stopReason = document.getElementById("stop-reason");
+function showStopped(stopped) {
+  const text = stopped ? stopped.message : "";
+  if (stopReason.textContent !== text) stopReason.textContent = text;
+  stopReason.hidden = !stopped;
 }
 
 function showConnection(status, sent = 0) {
@@ -295,12 +322,20 @@ function sameNode(a, b) {
 function draw() {
   drawPending = false;
   const showingNode = Boolean(state.hovered && state.focus && sameNode(state.hovered, state.focusNode));
+  // K ≥ 3 classes: an output neuron shows its class's probability in its colour.
+  const layers = state.layout?.layers || [];
+  const classNode = showingNode && state.layout?.labelKind === "index" && state.focusNode.layer === layers.length - 1;
   heatmap.update({
     grid: showingNode ? state.focus : state.output,
+    classMap: state.outputClass ? { winners: state.outputClass, confidences: state.outputConfidence } : null,
+    gridColor: classNode ? state.layout.palette[state.focusNode.index] : null,
+    layout: state.layout,
     showingNode: showingNode ? state.focusNode : null,
     discretize: state.view.discretize,
     data: userData.shownData(state.data),
     showTestData: state.view.showTestData,
+    highlight: state.highlight,
+    predicted: state.metrics?.test?.predicted,
   });
   network.update({
     layout: state.layout,
@@ -320,6 +355,7 @@ function draw() {
   chart.update();
   seeInside.update(state);
   goals.update(state);
+  taskMetrics.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
@@ -328,7 +364,7 @@ function draw() {
   // After the components, so the address never runs ahead of what the page shows.
   if (state.hash !== null) writeHash(state.hash);
   document.body.dataset.epoch = String(state.epoch);
-  document.body.dataset.ready = state.layout && state.output ? "true" : "false";
+  document.body.dataset.ready = state.layout && (state.output || state.outputClass) ? "true" : "false";
 }
 
 /** `<name>_hide=true` in the link hides every `.ui-<name>` element. */

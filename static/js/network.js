@@ -7,7 +7,9 @@
  * vertical pitch of 55; input nodes sit at x = 50 (centre 65); hidden layers
  * are spread evenly between x = 118 and the output node, with 0.35 of a step
  * of padding at each end (one layer is centred); the output node sits at the
- * right edge, level with the first row, and points at the big heatmap.
+ * right edge, level with the first row, and points at the big heatmap. With
+ * K ≥ 3 classes there are K output nodes in a column, each showing its class's
+ * probability in the class's colour (hover: at 100x100 on the big map).
  *
  * Addressing follows the protocol: node (layer, index) with layer 0 the seven
  * inputs in input order (active or not), 1..L the hidden layers and L+1 the
@@ -25,6 +27,7 @@
  * flow while training, and the thumbnails from the frame's grid bytes.
  */
 
+import { paintProbability } from "./classcolors.js";
 import { continuousColor, paintGrid } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
 import { svgEl, htmlEl, clear } from "./svg.js";
@@ -185,10 +188,14 @@ export class NetworkView {
     const xs = layerPositions(layerCount, HIDDEN_START, outputX - OUTPUT_GAP);
     const hiddenNodes = hiddenSizes.map((size, l) =>
       Array.from({ length: size }, (_, j) => ({ layer: l + 1, index: j, x: xs[l], y: j * PITCH })));
-    const outputNode = { layer: layerCount + 1, index: 0, x: outputX, y: 0 };
+    const outputCount = layout.layers[layout.layers.length - 1];
+    const outputNodes = Array.from({ length: outputCount }, (_, k) =>
+      ({ layer: layerCount + 1, index: k, x: outputX, y: k * PITCH }));
+    const outputNode = outputNodes[0];
     this.outputLayer = layerCount + 1;
+    this.palette = layout.palette || [];
 
-    const rows = Math.max(inputs.length, ...hiddenSizes, 1);
+    const rows = Math.max(inputs.length, ...hiddenSizes, outputCount, 1);
     const height = rows * PITCH;
     this.svg.setAttribute("width", String(width));
     this.svg.setAttribute("height", String(height + OFFSET));
@@ -200,12 +207,14 @@ export class NetworkView {
     const hitLayer = svgEl("g", { class: "link-hits" }, group);
     const nodeLayer = svgEl("g", { class: "nodes", "aria-hidden": "true" }, group);
     this.biasLayer = svgEl("g", { class: "bias-hits" }, group);
-    const nodeName = (layer, index) => (layer === layerCount + 1 ? "the output"
+    const outputName = (index) => (outputCount > 1 ? `the output of class ${index + 1}` : "the output");
+    const nodeName = (layer, index) => (layer === layerCount + 1 ? outputName(index)
       : `neuron ${index + 1} of hidden layer ${layer}`);
+    this.outputName = outputName;
 
     // Links, layer by layer: sources are the previous layer's nodes (active inputs for layer 1).
     const sourcesOf = (layer) => (layer === 1 ? activeInputs : hiddenNodes[layer - 2]);
-    const destsOf = (layer) => (layer === layerCount + 1 ? [outputNode] : hiddenNodes[layer - 1]);
+    const destsOf = (layer) => (layer === layerCount + 1 ? outputNodes : hiddenNodes[layer - 1]);
     for (let layer = 1; layer <= layerCount + 1; layer++) {
       const sources = sourcesOf(layer);
       const fan = sources.length;
@@ -265,16 +274,24 @@ export class NetworkView {
         this.addThumb(div, { layer: node.layer, index: node.index }, node, "hidden", thumbIndex++);
       }
     });
-    {
+    for (const node of outputNodes) {
       const g = svgEl("g", { class: "node output" }, nodeLayer);
-      svgEl("rect", { class: "node-frame", x: outputNode.x, y: 0, width: NODE, height: NODE }, g);
-      this.drawBias(g, outputNode);
+      svgEl("rect", { class: "node-frame", x: node.x, y: node.y, width: NODE, height: NODE }, g);
+      this.drawBias(g, node);
       const div = htmlEl("div", "node-canvas output-node", null, this.overlay);
       div.tabIndex = 0;
       div.setAttribute("role", "img");
-      div.setAttribute("aria-label", "Output neuron");
-      div.dataset.focusKey = "node-output";
-      this.addThumb(div, { layer: outputNode.layer, index: 0 }, outputNode, "output", -1);
+      if (outputCount > 1) {
+        // One neuron per class: its own probability, in its class's colour.
+        div.setAttribute("aria-label", `Output neuron of class ${node.index + 1}`);
+        div.dataset.focusKey = `node-output-${node.index}`;
+        div.style.borderColor = this.palette[node.index] || "";
+        this.addThumb(div, { layer: node.layer, index: node.index }, node, "class", thumbIndex++);
+      } else {
+        div.setAttribute("aria-label", "Output neuron");
+        div.dataset.focusKey = "node-output";
+        this.addThumb(div, { layer: node.layer, index: 0 }, node, "output", -1);
+      }
     }
 
     const layerStep = xs.length > 1 ? xs[1] - xs[0] : Infinity;
@@ -353,7 +370,8 @@ export class NetworkView {
       class: "bias-hit", x: x - 4, y: y - 4, width: BIAS + 8, height: BIAS + 8, "data-card-target": "bias",
     }, this.biasLayer);
     const target = { target: "bias", layer: node.layer, node: node.index };
-    const owner = node.layer === this.outputLayer ? "the output" : `neuron ${node.index + 1} of hidden layer ${node.layer}`;
+    const owner = node.layer === this.outputLayer ? this.outputName(node.index)
+      : `neuron ${node.index + 1} of hidden layer ${node.layer}`;
     this.bindKeys(hit, target, `Bias of ${owner}`, this.biases.length === 0);
     rect.dataset.bias = `${node.layer}-${node.index}`;
     hit.dataset.bias = `${node.layer}-${node.index}`;
@@ -549,7 +567,8 @@ export class NetworkView {
         bytes = thumbnails.subarray(thumb.thumbIndex * block, (thumb.thumbIndex + 1) * block);
       }
       if (!bytes) continue;
-      paintGrid(thumb.image, bytes, discretize);
+      if (thumb.kind === "class") paintProbability(thumb.image, bytes, this.palette[thumb.element.dataset.index], discretize);
+      else paintGrid(thumb.image, bytes, discretize);
       thumb.context.putImageData(thumb.image, 0, 0);
     }
     this.drawnThumbnails = thumbnails;

@@ -22,7 +22,7 @@
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5000;
-const GRID_NAMES = ["output", "thumbnails", "focus"];
+const GRID_NAMES = ["output", "outputClass", "outputConfidence", "thumbnails", "focus"];
 const KEPT_WHILE_AWAY = new Set(["set", "hide", "speed", "edit"]);
 
 /** Split one binary frame into its JSON header and its grids (views, not copies). */

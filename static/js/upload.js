@@ -153,7 +153,7 @@ export class Uploader {
     if (answer.trainable) this.hooks.setData(answer.id);
     else {
       this.showError(`${this.file.name} is stored as data set ${answer.id}, but it has ${answer.classes.length} ` +
-        "classes; training on more than two classes is not available yet.");
+        "classes; a session trains on at most eight.");
     }
   }
 }

@@ -210,15 +210,16 @@ def test_screenshot_of_the_desktop_panel(page, server):
     page.screenshot(path=str(SHOTS / "own-data-desktop.png"), full_page=False)
 
 
-def test_a_three_class_upload_is_stored_but_not_trained_yet(page, server):
+def test_a_three_class_upload_trains_with_three_output_nodes(page, server):
     load(page, server)
     iris = (Path(__file__).resolve().parents[2] / "engine" / "examples" / "iris.csv").read_bytes()
     page.set_input_files("#data-upload", files=[{"name": "iris.csv", "mimeType": "text/csv", "buffer": iris}])
     page.click("#upload-use")
-    page.wait_for_selector("#upload-error:not([hidden])")
-    assert "3 classes" in page.text_content("#upload-error") and "not available yet" in page.text_content("#upload-error")
-    assert "150 points" in page.text_content("#upload-status")
-    assert "data=" not in page.evaluate("() => location.hash")
+    data_id(page)
+    assert "3 classes" in page.text_content("#upload-status") and "150 points" in page.text_content("#upload-status")
+    page.wait_for_function("() => /classes=3/.test(location.hash)")
+    page.wait_for_function("() => document.querySelectorAll('.node-canvas.output-node').length === 3")
+    assert page.locator("#upload-error").is_hidden()
     assert "Iris" in page.text_content("#data-examples")
 
 

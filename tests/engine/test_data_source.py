@@ -61,11 +61,16 @@ def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
     assert Session({"data": "x"}).settings["data"] is None  # no store at all
 
 
-def test_more_than_two_classes_are_refused_until_the_k_class_task(shelf):
-    session = Session({"data": "iris", "seed": "0.5"}, datasets=shelf.get)
-    assert session.settings["data"] is None and isinstance(session.source, GeneratedData)
-    assert "3 classes (setosa, versicolor, virginica)" in session.notices[0]
-    assert "not available yet" in session.notices[0]
+def test_a_three_class_data_set_trains_with_three_outputs(shelf):
+    session = Session({"data": "iris", "seed": "0.5", "learningRate": 0.1}, datasets=shelf.get)
+    assert session.settings["data"] == "iris" and session.notices == []
+    assert session.settings["classes"] == 3 and session.settings["loss"] == "crossEntropy"
+    assert session.network.layer_sizes[-1] == 3
+    assert set(np.unique(session.data.train[:, 2])) <= {0.0, 1.0, 2.0}
+    session.step(100)
+    assert session.metrics()["test"]["accuracy"] > 0.8
+    back = session.apply({"dataset": "circle"})  # leaving it keeps the class count for the generated data
+    assert session.settings["data"] is None and session.network.layer_sizes[-1] == 3 and back.notices == []
 
 
 def test_switching_data_keeps_the_network_and_the_epoch(shelf):

@@ -86,7 +86,7 @@ def test_example_values_are_read_as_the_original_reads_them():
     assert five.settings["x"] is False and five.settings["xSquared"] is True
     assert five.hidden == {"showTestData": True}
     # A classroom link made for the original also hides our extra controls.
-    assert five.hidden_controls() == ["showTestData", "optimizer", "loss", "init", "dropout", "speed"]
+    assert five.hidden_controls() == ["showTestData", "optimizer", "loss", "init", "dropout", "speed", "classes", "lrSchedule", "stop"]
 
 
 def test_untouched_setup_writes_exactly_the_originals_hash():
@@ -414,12 +414,15 @@ def test_our_keys_are_written_only_when_not_at_their_default():
     settings["seed"] = "0.79187"
     assert write_hash(settings) == EXAMPLE_1
     changed = {"optimizer": "adam", "loss": "crossEntropy", "init": "he", "dropout": 0.2, "speed": "max",
-               "data": "3f2a9c0b1d4e5f60718293a4"}
+               "data": "3f2a9c0b1d4e5f60718293a4", "lrSchedule": "step", "lrDecayEpochs": 50,
+               "lrDecayFactor": 0.3, "classes": 3, "stopEpoch": 100, "stopTestLoss": 0.2,
+               "stopTestAccuracy": 90, "stopPatience": 50}
     assert set(changed) == {s.name for s in ours}
     settings.update(changed)
     written = write_hash(settings)
     assert written == (EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
-                       "&data=3f2a9c0b1d4e5f60718293a4")
+                       "&data=3f2a9c0b1d4e5f60718293a4&classes=3&lrSchedule=step&lrDecayEpochs=50&lrDecayFactor=0.3&stopEpoch=100&stopTestLoss=0.2"
+                       "&stopTestAccuracy=90&stopPatience=50")
     assert parse_hash(written).settings == settings
 
 
@@ -497,7 +500,7 @@ def test_our_controls_have_hide_keys():
 
 def test_a_classroom_link_for_the_original_hides_our_extras_without_writing_them():
     written, parsed = canonical("seed=0.1&noise_hide=true&x_hide=true")
-    assert OUR_HIDE_NAMES == ("optimizer", "loss", "init", "dropout", "speed")
+    assert OUR_HIDE_NAMES == ("optimizer", "loss", "init", "dropout", "speed", "classes", "lrSchedule", "stop")
     assert parsed.hidden_controls() == ["noise", "x", *OUR_HIDE_NAMES]
     assert written.endswith("&hideText=false&noise_hide=true&x_hide=true"), "the link stays as the original writes it"
     # One hide key of ours (even =false) and the link says everything itself.
@@ -517,8 +520,10 @@ def test_a_classroom_checkbox_keeps_the_extras_as_they_look():
     # Showing one extra that a link for the original hides: the others stay hidden.
     hidden = {"noise": True}
     set_hidden(hidden, "loss", False)
-    assert hidden == {"noise": True, "optimizer": True, "loss": False, "init": True, "dropout": True, "speed": True}
-    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise", "optimizer", "init", "dropout", "speed"]
+    assert hidden == {"noise": True, "optimizer": True, "loss": False, "init": True, "dropout": True, "speed": True,
+                      "classes": True, "lrSchedule": True, "stop": True}
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise", "optimizer", "init", "dropout", "speed",
+                                                               "classes", "lrSchedule", "stop"]
     # Hiding another control of the original's changes nothing else.
     hidden = {"noise": True}
     set_hidden(hidden, "x", True)

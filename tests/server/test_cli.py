@@ -28,6 +28,30 @@ def test_train_prints_one_json_line_per_epoch_matching_the_original():
         assert abs(line["test_loss"] - test) <= 1e-6 * abs(test)
 
 
+def _train(link: str, epochs: int) -> list[dict]:
+    result = subprocess.run([sys.executable, "-m", "server", "train", link, "--epochs", str(epochs)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_train_reports_accuracy_for_classification_and_not_for_regression():
+    lines = _train("#dataset=xor&seed=0.5", 3)
+    assert all(0 <= line["train_accuracy"] <= 1 and 0 <= line["test_accuracy"] <= 1 for line in lines)
+    assert "train_accuracy" not in _train("#problem=regression&seed=0.5", 1)[-1]
+
+
+def test_four_gaussian_blobs_are_learnt_in_500_epochs():
+    lines = _train("#dataset=gauss&classes=4&networkShape=8&learningRate=0.1&seed=0.3", 500)
+    assert len(lines) == 501 and lines[-1]["test_accuracy"] >= 0.9
+
+
+def test_a_three_arm_spiral_is_learnt_with_three_layers_of_eight_and_adam():
+    link = ("#dataset=spiral&classes=3&networkShape=8,8,8&optimizer=adam&learningRate=0.01"
+            "&regularization=L2&regularizationRate=0.001&seed=0.3")
+    lines = _train(link, 1500)
+    assert lines[-1]["test_accuracy"] >= 0.8 and lines[-1]["train_accuracy"] >= 0.9
+
+
 def test_train_accepts_a_full_link_and_reports_notices():
     link = "https://playground.tensorflow.org/#activation=toString&dataset=xor&seed=0.5"
     result = subprocess.run([sys.executable, "-m", "server", "train", link, "--epochs", "2"],

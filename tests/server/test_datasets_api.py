@@ -158,7 +158,7 @@ def test_unknown_exports_are_404(server):
 def test_the_iris_example_is_listed_stored_and_exported(server):
     status, _, body = request(server.url + "/api/examples")
     (iris,) = json.loads(body)
-    assert iris["name"] == "iris" and iris["points"] == 150 and iris["trainable"] is False
+    assert iris["name"] == "iris" and iris["points"] == 150 and iris["trainable"] is True
     assert iris["classes"] == ["setosa", "versicolor", "virginica"]
     assert iris["id"] == content_id(example_dataset("iris").canonical_bytes())
     status, _, body = request(f"{server.url}/api/datasets/{iris['id']}.csv")
@@ -189,13 +189,14 @@ def test_an_unknown_id_opens_the_default_data_with_a_notice(server):
         client.close()
 
 
-def test_more_than_two_classes_are_refused_with_a_notice(server):
+def test_a_three_class_data_set_opens_with_three_output_nodes(server):
     iris_id = content_id(example_dataset("iris").canonical_bytes())
     client = Client(server.url)
     try:
         header, _ = client.hello(f"data={iris_id}&seed=0.5")
-        assert header["data"]["source"]["kind"] == "generated"
-        assert any("3 classes" in n for n in header["settings"]["notices"])
+        assert header["data"]["source"]["kind"] == "stored"
+        assert header["layout"]["layers"][-1] == 3 and header["layout"]["classes"] == 3
+        assert "classes=3" in header["settings"]["hash"] and header["settings"]["notices"] == []
     finally:
         client.close()
 
