@@ -45,6 +45,7 @@ from .features import active_features
 from .history import LossHistory
 from .network import Network
 from .rng import SeededStream
+from .stopping import StopWatch
 from .training import Divergence, Trainer
 
 if TYPE_CHECKING:  # the session module imports this one
@@ -91,6 +92,10 @@ def session_to_state(session: "Session") -> dict:
         "history": session.history.to_state(),
         "divergence": (None if session.divergence is None else
                        {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason}),
+        # The stop conditions' watch (absent in states written before they existed).
+        "stopped": None if session.stopped is None else [int(session.stopped[0]), str(session.stopped[1])],
+        "watch": {"armed": bool(session.watch.armed), "best_epoch": int(session.watch.best_epoch),
+                  "best_loss": _array(np.array([session.watch.best_loss]))},
     }
     body["checksum"] = _checksum(body)
     return body
@@ -175,12 +180,12 @@ def _build(state: dict, datasets) -> "Session":
     session.stream = SeededStream.from_state(state["stream"])
 
     session.active = active_features(settings, hidden)
-    sizes = [len(session.active), *settings["networkShape"], 1]
+    sizes = [len(session.active), *settings["networkShape"], session.task.outputs]
     saved = state["network"]
     if list(saved["layer_sizes"]) != sizes:
         raise StateError(f"the saved session is damaged: its layers {saved['layer_sizes']} do not follow "
                          f"from its settings ({sizes})")
-    network = Network(sizes, settings["activation"], settings["loss"], settings["problem"])
+    network = Network(sizes, settings["activation"], session.task.head(settings["loss"]))
     _fill(network.params, saved["params"], "params")
     _fill(network.dead, saved["dead"], "dead")
     session.network = network
@@ -212,6 +217,14 @@ def _build(state: dict, datasets) -> "Session":
     divergence = state["divergence"]
     session.divergence = (None if divergence is None else
                           Divergence(_count(divergence["epoch"], "divergence epoch"), str(divergence["reason"])))
+    stopped = state.get("stopped")
+    session.stopped = None if stopped is None else (_count(stopped[0], "stop epoch"), str(stopped[1]))
+    session.watch = StopWatch()
+    watch = state.get("watch")
+    if watch is not None:
+        session.watch.armed = bool(watch["armed"])
+        session.watch.best_epoch = _count(watch["best_epoch"], "best epoch")
+        session.watch.best_loss = float(_read_array(watch["best_loss"], "best loss")[0])
     return session
 
 

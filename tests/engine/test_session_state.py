@@ -44,6 +44,10 @@ CASES = [
     ("no-hidden-layer", {"networkShape": []}, [(3, None)]),
     ("stored-data", {"data": "mine", "batchSize": 4}, [(3, None), (1, 9)]),
     ("stored-regression", {"data": "reg", "optimizer": "momentum"}, [(3, None)]),
+    ("three-classes", {"classes": 3, "dataset": "spiral", "optimizer": "adam", "learningRate": 0.01}, [(3, None)]),
+    ("five-classes-partial", {"classes": 5, "dataset": "gauss", "batchSize": 7}, [(1, None), (1, 100)]),
+    ("stop-patience", {"stopPatience": 2, "learningRate": 3}, [(4, None)]),
+    ("schedule-cosine", {"lrSchedule": "cosine", "lrDecayEpochs": 3}, [(4, None)]),
 ]
 
 
@@ -72,6 +76,9 @@ def assert_same(one: Session, two: Session) -> None:
         assert getattr(one.trainer.state, name).tobytes() == getattr(two.trainer.state, name).tobytes(), name
     assert one.stream.to_state() == two.stream.to_state()
     assert one.settings == two.settings
+    assert one.stopped == two.stopped
+    assert (one.watch.armed, one.watch.best_epoch, one.watch.best_loss) == \
+        (two.watch.armed, two.watch.best_epoch, two.watch.best_loss)
 
 
 @pytest.mark.parametrize("name,values,calls", CASES, ids=[case[0] for case in CASES])
