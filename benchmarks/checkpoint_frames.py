@@ -59,10 +59,15 @@ def measure(every: float, tabs: int, seconds: float) -> dict:
             stats = json.loads(response.read())
         for client in clients:
             client.close()
-        return {"checkpoint_seconds": every, "tabs": tabs, "seconds": seconds,
-                "frames_per_second_median": round(statistics.median(counts) / seconds, 1),
-                "frames_per_second_min": round(min(counts) / seconds, 1),
-                "loop_lag_ms_p99": stats["loop_lag_ms_p99"], "loop_lag_ms_max": stats["loop_lag_ms_max"]}
+        return {
+            "checkpoint_seconds": every,
+            "tabs": tabs,
+            "seconds": seconds,
+            "frames_per_second_median": round(statistics.median(counts) / seconds, 1),
+            "frames_per_second_min": round(min(counts) / seconds, 1),
+            "loop_lag_ms_p99": stats["loop_lag_ms_p99"],
+            "loop_lag_ms_max": stats["loop_lag_ms_max"],
+        }
     finally:
         server.stop()
 

@@ -87,8 +87,11 @@ def redis_counters(store: str | None) -> dict | None:
         info = client.info("stats")
     finally:
         client.close()
-    return {"bytes_in": info["total_net_input_bytes"], "bytes_out": info["total_net_output_bytes"],
-            "commands": info["total_commands_processed"]}
+    return {
+        "bytes_in": info["total_net_input_bytes"],
+        "bytes_out": info["total_net_output_bytes"],
+        "commands": info["total_commands_processed"],
+    }
 
 
 def get_json(url: str) -> dict:
@@ -122,7 +125,9 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
         elapsed = time.perf_counter() - started
-        results.append({"frames": frames, "fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies})
+        results.append(
+            {"frames": frames, "fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies}
+        )
 
 
 HEAVY_LINK = "problem=regression&networkShape=16,16,16,16,16,16,16,16&batchSize=1&percTrainData=99"
@@ -165,8 +170,9 @@ async def flooding_student(url: str, index: int, seconds: float) -> None:
             reader.cancel()
 
 
-async def classroom(url: str, stats_url: str, link: str, clients: int, seconds: float, speed: str,
-                    heavy: int = 0, flood: int = 0) -> list:
+async def classroom(
+    url: str, stats_url: str, link: str, clients: int, seconds: float, speed: str, heavy: int = 0, flood: int = 0
+) -> list:
     """Run the students; the loop-lag window starts once all have joined (2 s in)."""
     results: list = []
 
@@ -176,8 +182,9 @@ async def classroom(url: str, stats_url: str, link: str, clients: int, seconds: 
 
     spoilers = [heavy_student(url, i, seconds) for i in range(heavy)]
     spoilers += [flooding_student(url, i, seconds) for i in range(flood)]
-    await asyncio.gather(start_lag_window(), *spoilers,
-                         *(student(url, link, i, seconds, speed, results) for i in range(clients)))
+    await asyncio.gather(
+        start_lag_window(), *spoilers, *(student(url, link, i, seconds, speed, results) for i in range(clients))
+    )
     return results
 
 
@@ -197,8 +204,11 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=0, help="tabs with the largest network at Fastest")
     parser.add_argument("--flood", type=int, default=0, help="tabs sending 250 step commands per frame")
     parser.add_argument("--engine-threads", type=int, default=None, help="the server's engine threads")
-    parser.add_argument("--checkpoint-seconds", default=None,
-                        help="the server's --checkpoint-seconds (a huge value: no checkpoints while training)")
+    parser.add_argument(
+        "--checkpoint-seconds",
+        default=None,
+        help="the server's --checkpoint-seconds (a huge value: no checkpoints while training)",
+    )
     parser.add_argument("--store", default=None, help="the server's --store (a redis:// URL adds Redis traffic)")
     args = parser.parse_args()
 
@@ -207,9 +217,24 @@ def main() -> int:
     extra += [] if args.store is None else ["--store", args.store]
     extra += [] if args.checkpoint_seconds is None else ["--checkpoint-seconds", args.checkpoint_seconds]
     redis_before = redis_counters(args.store)
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port), "--workers",
-                               str(args.workers), "--max-sessions-per-client", "500", *extra],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--max-sessions-per-client",
+            "500",
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120  # a loaded machine starts the server slowly
@@ -223,8 +248,18 @@ def main() -> int:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
         cpu_before = cpu_seconds(server.pid)
-        results = asyncio.run(classroom(f"ws://127.0.0.1:{port}/ws", base + "/stats", args.link, args.clients,
-                                        args.seconds, args.speed, args.heavy, args.flood))
+        results = asyncio.run(
+            classroom(
+                f"ws://127.0.0.1:{port}/ws",
+                base + "/stats",
+                args.link,
+                args.clients,
+                args.seconds,
+                args.speed,
+                args.heavy,
+                args.flood,
+            )
+        )
         busy_kib = rss_kib(server.pid)
         cpu_used = cpu_seconds(server.pid) - cpu_before
         redis_after = redis_counters(args.store)
@@ -237,10 +272,17 @@ def main() -> int:
     latencies = sorted(x for r in results for x in r["latencies"])
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     row = {
-        "clients": args.clients, "heavy": args.heavy, "flood": args.flood, "engine_threads": args.engine_threads,
-        "workers": args.workers, "checkpoint_seconds": args.checkpoint_seconds, "speed": args.speed, "seconds": args.seconds,
+        "clients": args.clients,
+        "heavy": args.heavy,
+        "flood": args.flood,
+        "engine_threads": args.engine_threads,
+        "workers": args.workers,
+        "checkpoint_seconds": args.checkpoint_seconds,
+        "speed": args.speed,
+        "seconds": args.seconds,
         "link": args.link,
-        "fps_min": round(fps[0], 1), "fps_median": round(statistics.median(fps), 1),
+        "fps_min": round(fps[0], 1),
+        "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
@@ -248,12 +290,17 @@ def main() -> int:
         # else the machine is doing (the load clients run on it too).
         "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
-        "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"), "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
+        "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"),
+        "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }
     if redis_before and redis_after:
         per = (args.clients + args.heavy + args.flood) * args.seconds
-        row.update({f"redis_{name}_per_session_per_s": round((redis_after[name] - redis_before[name]) / per, 1)
-                    for name in redis_before})
+        row.update(
+            {
+                f"redis_{name}_per_session_per_s": round((redis_after[name] - redis_before[name]) / per, 1)
+                for name in redis_before
+            }
+        )
     print(json.dumps(row))
     return 0
 

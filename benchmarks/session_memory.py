@@ -30,9 +30,21 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     args = parser.parse_args()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port),
-                               "--max-sessions-per-client", str(args.sessions + 1)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--port",
+            str(port),
+            "--max-sessions-per-client",
+            str(args.sessions + 1),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     tabs = []
     try:
@@ -63,8 +75,15 @@ def main() -> int:
             tab.close()
         server.terminate()
         server.wait(timeout=10)
-    print(json.dumps({"sessions": args.sessions, "link": HEAVY_LINK,
-                      "memory_per_session_kib": round((held - idle) / args.sessions)}))
+    print(
+        json.dumps(
+            {
+                "sessions": args.sessions,
+                "link": HEAVY_LINK,
+                "memory_per_session_kib": round((held - idle) / args.sessions),
+            }
+        )
+    )
     return 0
 
 

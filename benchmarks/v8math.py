@@ -105,8 +105,10 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(1)
     out = np.empty(SIZE)
-    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}, numba {numba.__version__}; {SIZE:,} inputs, median of {args.repeats}")
+    print(
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}, numba {numba.__version__}; {SIZE:,} inputs, median of {args.repeats}"
+    )
     print()
     print("| function | inputs | V8's, ns/call in njit | C library's, ns/call | ufunc, ns/element |")
     print("|---|---|---|---|---|")
@@ -115,8 +117,7 @@ def main() -> None:
         v8_ns = _median_ns(lambda: _sum_of(ours, xs), args.repeats)
         libm_ns = _median_ns(lambda: _sum_of(libm, xs), args.repeats)
         ufunc_ns = _median_ns(lambda: ufunc(xs, out=out), args.repeats)
-        print(f"| {name.split(',')[0]} | U({low:g}, {high:g}) "
-              f"| {v8_ns:.1f} | {libm_ns:.1f} | {ufunc_ns:.1f} |")
+        print(f"| {name.split(',')[0]} | U({low:g}, {high:g}) | {v8_ns:.1f} | {libm_ns:.1f} | {ufunc_ns:.1f} |")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class Activation:
 
 # --- the original's four ---------------------------------------------------
 
+
 def _relu(z):
     return np.maximum(z, 0.0)
 
@@ -97,6 +98,7 @@ def _linear_derivative(z, a):
 
 
 # --- additions ---------------------------------------------------------------
+
 
 def _smooth_sigmoid(z):
     """σ(z) = (1 + tanh(z/2)) / 2, which never overflows."""

@@ -16,13 +16,13 @@ The store is not the engine's business: a session is given a lookup,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from . import settings as table
-from .datasets import DATASETS, POINTS_PER_PROBLEM, Data, dataset_name, shuffle_split, split_index
+from .datasets import POINTS_PER_PROBLEM, Data, dataset_name, shuffle_split, split_index
 from .rng import SeededStream
 from .task import task_of
 from .user_data import DataError, UserDataset
@@ -96,7 +96,8 @@ def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData 
         return GeneratedData(), [
             f"data={shown} has {dataset.num_classes} classes ({names}); training on more than "
             f"{TRAINABLE_CLASSES} classes is not possible, so the generated data opens instead "
-            "(the data set stays stored and can be downloaded)"]
+            "(the data set stays stored and can be downloaded)"
+        ]
     notices = []
     classes = dataset.num_classes if dataset.problem == "classification" else 2
     if (settings["problem"], settings.get("classes", 2)) != (dataset.problem, classes):
@@ -107,7 +108,7 @@ def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData 
 
 
 def membership(num_points: int, perc_train: float, seed: str) -> list[str]:
-    """"train" or "test" for each stored point, in stored order, as a session
+    """ "train" or "test" for each stored point, in stored order, as a session
     with this seed and ratio splits them (for exports)."""
     order = list(range(num_points))
     SeededStream(seed).shuffle(order)

@@ -14,8 +14,8 @@ Classification labels are exactly +1 or −1; regression labels are real numbers
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -230,6 +230,9 @@ def thumbnail_points(problem: str, stream, names: tuple[str, ...] | None = None)
     By default only the original's data sets are drawn, so the stream moves as
     the original's does; `names` chooses others (for pictures only)."""
     if names is None:
-        names = tuple(name for name in ORIGINAL_DATASETS if name in (
-            CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS))
+        names = tuple(
+            name
+            for name in ORIGINAL_DATASETS
+            if name in (CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS)
+        )
     return {name: DATASETS[name](THUMBNAIL_POINTS, 0.0, stream) for name in names}

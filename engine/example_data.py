@@ -9,7 +9,7 @@ public domain.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .user_data import UserDataset, parse_dataset
@@ -27,13 +27,13 @@ class Example:
 
 
 EXAMPLES = {
-    "iris": Example("Iris: petal length and width of three species", "iris.csv",
-                    "petal_length", "petal_width", "species"),
+    "iris": Example(
+        "Iris: petal length and width of three species", "iris.csv", "petal_length", "petal_width", "species"
+    ),
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def example_dataset(name: str) -> UserDataset:
     example = EXAMPLES[name]
-    return parse_dataset((FOLDER / example.file).read_bytes(), "csv",
-                         x1=example.x1, x2=example.x2, label=example.label)
+    return parse_dataset((FOLDER / example.file).read_bytes(), "csv", x1=example.x1, x2=example.x2, label=example.label)

@@ -29,10 +29,22 @@ from .features import FEATURES
 FORMAT = "neural-playground/model"
 VERSION = 1
 # What the page shows from the output node's total z, per kernel head.
-OUTPUTS = {"tanh": "tanh", "linear": "identity", "crossEntropy": "tanh_half", "absolute": "identity",
-           "huber": "identity"}
-_FEATURE_CODE = {"x": "x1", "y": "x2", "xSquared": "x1 * x1", "ySquared": "x2 * x2", "xTimesY": "x1 * x2",
-                 "sinX": "np.sin(x1)", "sinY": "np.sin(x2)"}
+OUTPUTS = {
+    "tanh": "tanh",
+    "linear": "identity",
+    "crossEntropy": "tanh_half",
+    "absolute": "identity",
+    "huber": "identity",
+}
+_FEATURE_CODE = {
+    "x": "x1",
+    "y": "x2",
+    "xSquared": "x1 * x1",
+    "ySquared": "x2 * x2",
+    "xTimesY": "x1 * x2",
+    "sinX": "np.sin(x1)",
+    "sinY": "np.sin(x2)",
+}
 _ACTIVATION_CODE = {
     "relu": "np.maximum(z, 0.0)",
     "tanh": "np.tanh(z)",
@@ -69,14 +81,28 @@ def model_json(session) -> dict:
     dead = network.dead_links()
     layers = []
     for l, (w, b) in enumerate(zip(network.weights, network.biases)):
-        layers.append({"weights": w.tolist(), "biases": b.tolist(),
-                       "dead": [[int(i), int(j)] for i, j in zip(*np.nonzero(dead[l]))]})
+        layers.append(
+            {
+                "weights": w.tolist(),
+                "biases": b.tolist(),
+                "dead": [[int(i), int(j)] for i, j in zip(*np.nonzero(dead[l]))],
+            }
+        )
     train, test = session.losses()
     settings = {name: (list(value) if isinstance(value, tuple) else value) for name, value in session.settings.items()}
-    return {"format": FORMAT, "version": VERSION, "settings": settings, "features": list(session.active),
-            "layer_sizes": list(network.layer_sizes), "activation": network.activation_name,
-            "output": OUTPUTS[network.head.kernel_head], "layers": layers, "epoch": session.epoch,
-            "train_loss": train, "test_loss": test}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": settings,
+        "features": list(session.active),
+        "layer_sizes": list(network.layer_sizes),
+        "activation": network.activation_name,
+        "output": OUTPUTS[network.head.kernel_head],
+        "layers": layers,
+        "epoch": session.epoch,
+        "train_loss": train,
+        "test_loss": test,
+    }
 
 
 def numpy_source(session) -> str:
@@ -86,7 +112,8 @@ def numpy_source(session) -> str:
     layers = ",\n".join(
         f"    (np.array({_floats(layer['weights'])}, dtype=np.float64).reshape({sizes[0]}, {sizes[1]}),\n"
         f"     np.array({_floats([layer['biases']])}, dtype=np.float64))"
-        for layer, sizes in zip(model["layers"], zip(model["layer_sizes"][:-1], model["layer_sizes"][1:])))
+        for layer, sizes in zip(model["layers"], zip(model["layer_sizes"][:-1], model["layer_sizes"][1:]))
+    )
     return f'''"""A trained Neural Playground network, exported at epoch {model["epoch"]}.
 
 Inputs: {", ".join(model["features"]) or "none"} (from the point's x1, x2).

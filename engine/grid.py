@@ -77,7 +77,7 @@ class GridPicture:
         self.active = active
 
     @classmethod
-    def of(cls, network, active: list[str]) -> "GridPicture":
+    def of(cls, network, active: list[str]) -> GridPicture:
         names = list(FEATURES)
         rows = [names.index(name) for name in active]
         inputs = all_feature_values()[rows]
@@ -101,8 +101,7 @@ class GridPicture:
         probabilities = self.layers[-1]
         winner = np.argmax(probabilities, axis=0)
         confidence = np.take_along_axis(probabilities, winner[None, :], axis=0)[0]
-        return (winner.astype(np.uint8).reshape(GRID_SIZE, GRID_SIZE),
-                confidence.reshape(GRID_SIZE, GRID_SIZE))
+        return (winner.astype(np.uint8).reshape(GRID_SIZE, GRID_SIZE), confidence.reshape(GRID_SIZE, GRID_SIZE))
 
     def node(self, layer: int, index: int) -> np.ndarray:
         """(100, 100) float32: one node's values. Layer 0 is the input layer, where

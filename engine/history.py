@@ -37,11 +37,10 @@ class LossHistory:
 
     def to_state(self) -> dict:
         """The points as plain JSON values (non-finite losses as None)."""
-        return {"capacity": self.capacity,
-                "points": [[e, _json_number(a), _json_number(b)] for e, a, b in self.points]}
+        return {"capacity": self.capacity, "points": [[e, _json_number(a), _json_number(b)] for e, a, b in self.points]}
 
     @classmethod
-    def from_state(cls, state: dict) -> "LossHistory":
+    def from_state(cls, state: dict) -> LossHistory:
         """The history `to_state` described. Raises ValueError when it is not one."""
         try:
             history = cls(int(state["capacity"]))

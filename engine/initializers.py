@@ -13,15 +13,16 @@ the original's initial network. Biases never consume draws.
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 
 
-def _build(layer_sizes: Sequence[int], draw_layer: Callable[[int, int], Callable[[], float]],
-           bias: float) -> Parameters:
+def _build(
+    layer_sizes: Sequence[int], draw_layer: Callable[[int, int], Callable[[], float]], bias: float
+) -> Parameters:
     """One (W, b) per layer; `draw_layer(fan_in, fan_out)` gives the weight drawer.
 
     The drawer is asked for only when the layer has weights, so a layer with
@@ -47,6 +48,7 @@ def uniform(layer_sizes: Sequence[int], stream) -> Parameters:
 
 def glorot_uniform(layer_sizes: Sequence[int], stream) -> Parameters:
     """Weights U(−a, a) with a = √(6/(fan_in + fan_out)); biases 0."""
+
     def drawer(fan_in: int, fan_out: int):
         limit = math.sqrt(6 / (fan_in + fan_out))
         return lambda: stream.uniform(-limit, limit)
@@ -56,6 +58,7 @@ def glorot_uniform(layer_sizes: Sequence[int], stream) -> Parameters:
 
 def glorot_normal(layer_sizes: Sequence[int], stream) -> Parameters:
     """Weights normal with variance 2/(fan_in + fan_out); biases 0."""
+
     def drawer(fan_in: int, fan_out: int):
         variance = 2 / (fan_in + fan_out)
         return lambda: stream.normal(0.0, variance)
@@ -65,6 +68,7 @@ def glorot_normal(layer_sizes: Sequence[int], stream) -> Parameters:
 
 def he(layer_sizes: Sequence[int], stream) -> Parameters:
     """Weights normal with variance 2/fan_in; biases 0."""
+
     def drawer(fan_in: int, fan_out: int):
         variance = 2 / fan_in
         return lambda: stream.normal(0.0, variance)
@@ -79,10 +83,12 @@ def zeros(layer_sizes: Sequence[int], stream) -> Parameters:
     link draws its random weight when it is created and is only then set to
     0. Keeping the draws keeps every later reset and new seed in step.
     """
+
     def drawer(fan_in: int, fan_out: int):
         def draw_and_discard() -> float:
             stream.random()
             return 0.0
+
         return draw_and_discard
 
     return _build(layer_sizes, drawer, 0.0)

@@ -159,5 +159,11 @@ def checkerboard(num_points: int, noise: float, classes: int, stream) -> np.ndar
     return _points(rows)
 
 
-K_CLASS_DATASETS = {"circle": circle, "xor": xor, "gauss": gauss, "spiral": spiral, "moons": moons,
-                    "checkerboard": checkerboard}
+K_CLASS_DATASETS = {
+    "circle": circle,
+    "xor": xor,
+    "gauss": gauss,
+    "spiral": spiral,
+    "moons": moons,
+    "checkerboard": checkerboard,
+}

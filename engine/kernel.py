@@ -92,6 +92,7 @@ _INLINE = dict(cache=True, nogil=True, inline="always")
 
 # --- activations ----------------------------------------------------------------
 
+
 @njit(**_INLINE)
 def _smooth_sigmoid(z):
     """σ(z) = (1 + tanh(z/2)) / 2, which never overflows."""
@@ -153,6 +154,7 @@ def activation_slope(code, z, a):
 
 
 # --- the dropout generator ---------------------------------------------------------
+
 
 @njit(**_INLINE)
 def _uniform(rng):
@@ -364,8 +366,8 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
     if optimizer == ADAM:
         ints[ADAM_STEPS] += 1
         t = float(ints[ADAM_STEPS])
-        first_scale = rate / (1.0 - ADAM_BETA1 ** t)
-        second_scale = 1.0 / (1.0 - ADAM_BETA2 ** t)
+        first_scale = rate / (1.0 - ADAM_BETA1**t)
+        second_scale = 1.0 / (1.0 - ADAM_BETA2**t)
     layers = sizes.shape[0] - 1
     for l in range(1, layers + 1):
         fan = sizes[l - 1]
@@ -380,8 +382,7 @@ def update(params, acc, dead, opt, ints, grad_norms, sizes, poff, cfg_i, cfg_f):
             if optimizer == SGD:
                 params[p] = params[p] - rate * acc[p] / count
             else:
-                params[p] = params[p] - _step(optimizer, opt, p, acc[p] / count, rate,
-                                              first_scale, second_scale)
+                params[p] = params[p] - _step(optimizer, opt, p, acc[p] / count, rate, first_scale, second_scale)
             acc[p] = 0.0
             for i in range(fan):
                 q = p + 1 + i
@@ -470,9 +471,35 @@ def _all_finite(values):
 
 
 @njit(**_JIT)
-def train(x_train, y_train, x_test, y_test, params, acc, dead, opt, ints, rng, grad_norms,
-          snap_params, snap_acc, snap_dead, snap_opt, snap_ints, snap_rng,
-          sizes, poff, noff, work, errs, cfg_i, cfg_f, max_epochs, max_examples, losses_out):
+def train(
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    params,
+    acc,
+    dead,
+    opt,
+    ints,
+    rng,
+    grad_norms,
+    snap_params,
+    snap_acc,
+    snap_dead,
+    snap_opt,
+    snap_ints,
+    snap_rng,
+    sizes,
+    poff,
+    noff,
+    work,
+    errs,
+    cfg_i,
+    cfg_f,
+    max_epochs,
+    max_examples,
+    losses_out,
+):
     """Train up to `max_epochs` whole epochs; once `max_examples` examples
     (if > 0) were processed in this call, stop at the next batch boundary,
     keeping the place inside the epoch in `ints[POSITION]`.

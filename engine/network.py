@@ -36,15 +36,15 @@ from .losses import Loss, make_head
 class Network:
     """A fully connected network with parameters in one array `params` (P,)."""
 
-    def __init__(self, layer_sizes: Sequence[int], activation: str, head: Loss | str,
-                 problem: str | None = None):
+    def __init__(self, layer_sizes: Sequence[int], activation: str, head: Loss | str, problem: str | None = None):
         """`head` is a `Loss`, or a loss name to be combined with `problem`."""
         sizes = tuple(int(size) for size in layer_sizes)
         self.head: Loss = head if isinstance(head, Loss) else make_head(head, problem)
         outputs_ok = sizes and (sizes[-1] >= 1 if self.head.multiclass else sizes[-1] == 1)
         if len(sizes) < 2 or not outputs_ok or min(sizes[1:]) < 1 or sizes[0] < 0:
-            raise ValueError(f"layer sizes {sizes} must be [inputs, hidden..., outputs] "
-                             f"with one output unless the head is softmax")
+            raise ValueError(
+                f"layer sizes {sizes} must be [inputs, hidden..., outputs] with one output unless the head is softmax"
+            )
         self.layer_sizes = sizes
         self.activation_name = activation
         self.activation: Activation = ACTIVATIONS[activation]
@@ -57,9 +57,9 @@ class Network:
         offsets = []
         start = 0
         for rows, cols in shapes:
-            block = self.params[start:start + rows * cols].reshape(rows, cols)
+            block = self.params[start : start + rows * cols].reshape(rows, cols)
             self.blocks.append(block)
-            self.is_bias[start:start + rows * cols:cols] = True
+            self.is_bias[start : start + rows * cols : cols] = True
             offsets.append(start)
             start += rows * cols
         self.weights: list[np.ndarray] = [block[:, 1:].T for block in self.blocks]
@@ -98,8 +98,7 @@ class Network:
 
     def dead_links(self) -> list[np.ndarray]:
         """Per non-input layer, (units_{l-1}, units_l) bool: the dead links."""
-        return [self.dead[self._block_slice(l)].reshape(block.shape)[:, 1:].T
-                for l, block in enumerate(self.blocks)]
+        return [self.dead[self._block_slice(l)].reshape(block.shape)[:, 1:].T for l, block in enumerate(self.blocks)]
 
     def _block_slice(self, l: int) -> slice:
         start = int(self.param_offsets[l])
@@ -124,7 +123,7 @@ class Network:
 
     # --- exact evaluation (the kernel) ------------------------------------------
 
-    def scratch(self) -> "NodeScratch":
+    def scratch(self) -> NodeScratch:
         return NodeScratch(self.num_nodes)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
@@ -132,8 +131,18 @@ class Network:
         x = _rows(features)
         out = np.empty((len(x), self.layer_sizes[-1]))
         s = self.scratch()
-        kernel.predict(x, self.params, self.sizes, self.param_offsets, self.node_offsets,
-                       self.activation_code, self.head_code, s.work, s.rng, out)
+        kernel.predict(
+            x,
+            self.params,
+            self.sizes,
+            self.param_offsets,
+            self.node_offsets,
+            self.activation_code,
+            self.head_code,
+            s.work,
+            s.rng,
+            out,
+        )
         return out[:, 0].copy() if out.shape[1] == 1 else out
 
     def errors(self, features: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -142,8 +151,20 @@ class Network:
         y = np.ascontiguousarray(targets, dtype=np.float64).reshape(-1)
         out = np.empty(len(x))
         s = self.scratch()
-        kernel.errors(x, y, self.params, self.sizes, self.param_offsets, self.node_offsets,
-                      self.activation_code, self.head_code, s.work, s.rng, s.errs, out)
+        kernel.errors(
+            x,
+            y,
+            self.params,
+            self.sizes,
+            self.param_offsets,
+            self.node_offsets,
+            self.activation_code,
+            self.head_code,
+            s.work,
+            s.rng,
+            s.errs,
+            out,
+        )
         return out
 
     # --- drawing ------------------------------------------------------------------

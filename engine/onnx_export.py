@@ -21,8 +21,9 @@ def onnx_bytes(session) -> bytes:
         import onnx
         from onnx import TensorProto, helper, numpy_helper
     except ImportError:
-        raise ExportError("the onnx format needs the optional `onnx` extra "
-                          "(pip install \"neural-playground[onnx]\")") from None
+        raise ExportError(
+            'the onnx format needs the optional `onnx` extra (pip install "neural-playground[onnx]")'
+        ) from None
     nodes, inits = [], []
     counter = iter(range(10**6))
 
@@ -40,13 +41,24 @@ def onnx_bytes(session) -> bytes:
         return out
 
     def column(index: int) -> str:
-        return op("Slice", "points", const(np.array([index], np.int64)), const(np.array([index + 1], np.int64)),
-                  const(np.array([1], np.int64)))
+        return op(
+            "Slice",
+            "points",
+            const(np.array([index], np.int64)),
+            const(np.array([index + 1], np.int64)),
+            const(np.array([1], np.int64)),
+        )
 
     x1, x2 = column(0), column(1)
-    feature_nodes = {"x": lambda: x1, "y": lambda: x2, "xSquared": lambda: op("Mul", x1, x1),
-                     "ySquared": lambda: op("Mul", x2, x2), "xTimesY": lambda: op("Mul", x1, x2),
-                     "sinX": lambda: op("Sin", x1), "sinY": lambda: op("Sin", x2)}
+    feature_nodes = {
+        "x": lambda: x1,
+        "y": lambda: x2,
+        "xSquared": lambda: op("Mul", x1, x1),
+        "ySquared": lambda: op("Mul", x2, x2),
+        "xTimesY": lambda: op("Mul", x1, x2),
+        "sinX": lambda: op("Sin", x1),
+        "sinY": lambda: op("Sin", x2),
+    }
     columns = [feature_nodes[feature]() for feature in model["features"]]
     if not columns:
         raise ExportError("a network without inputs cannot be exported as ONNX")
@@ -74,8 +86,11 @@ def onnx_bytes(session) -> bytes:
             return op("Mul", z, op("Sigmoid", z))
         if kind == "gelu":
             cube = op("Mul", op("Mul", z, z), z)
-            inner = op("Mul", op("Add", z, op("Mul", cube, const(np.array(0.044715, np.float32)))),
-                       const(np.array(0.7978845608028654, np.float32)))
+            inner = op(
+                "Mul",
+                op("Add", z, op("Mul", cube, const(np.array(0.044715, np.float32)))),
+                const(np.array(0.7978845608028654, np.float32)),
+            )
             return op("Mul", half(z), op("Add", op("Tanh", inner), const(np.array(1.0, np.float32))))
         if kind == "sine":
             return op("Sin", z)
@@ -91,10 +106,16 @@ def onnx_bytes(session) -> bytes:
         z = op("Add", op("MatMul", a, weights), biases)
         a = activation(model["output"] if index == len(layers) - 1 else model["activation"], z)
     nodes.append(helper.make_node("Reshape", [a, const(np.array([-1], np.int64))], ["output"]))
-    graph = helper.make_graph(nodes, "neural_playground", [helper.make_tensor_value_info("points", TensorProto.FLOAT, ["n", 2])],
-                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["n"])], initializer=inits)
-    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                                   producer_name="neural-playground")
+    graph = helper.make_graph(
+        nodes,
+        "neural_playground",
+        [helper.make_tensor_value_info("points", TensorProto.FLOAT, ["n", 2])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["n"])],
+        initializer=inits,
+    )
+    onnx_model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="neural-playground"
+    )
     onnx_model.ir_version = 8  # readable by onnxruntime releases of the last years
     onnx.checker.check_model(onnx_model)
     return onnx_model.SerializeToString()

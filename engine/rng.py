@@ -89,11 +89,16 @@ class SeededStream:
         """Where the stream is, as plain JSON values: the seed, the ARC4 state
         (S as 512 hex digits, i, j) and the keystream bytes produced ahead but
         not yet read. `from_state` continues exactly where this stopped."""
-        return {"seed": self.seed, "S": bytes(self._state).hex(), "i": self._i, "j": self._j,
-                "unread": self._buffer[self._position:].hex()}
+        return {
+            "seed": self.seed,
+            "S": bytes(self._state).hex(),
+            "i": self._i,
+            "j": self._j,
+            "unread": self._buffer[self._position :].hex(),
+        }
 
     @classmethod
-    def from_state(cls, state: dict) -> "SeededStream":
+    def from_state(cls, state: dict) -> SeededStream:
         """The stream `to_state` described. Raises ValueError when `state` is not one."""
         try:
             table = bytes.fromhex(state["S"])
@@ -122,7 +127,7 @@ class SeededStream:
         produced: list[int] = []
         emit = produced.append
         # i just steps through 1, 2, ..., 255, 0, ...: take those values ready-made.
-        steps = _I_CYCLE[self._i:self._i + count]
+        steps = _I_CYCLE[self._i : self._i + count]
         for i in steps:
             t = state[i]
             j = (j + t) & _MASK
@@ -130,7 +135,7 @@ class SeededStream:
             state[j] = t
             emit(state[(u + t) & _MASK])
         self._i, self._j = steps[-1], j
-        self._buffer = self._buffer[self._position:] + bytes(produced)
+        self._buffer = self._buffer[self._position :] + bytes(produced)
         self._position = 0
 
     def _next_byte(self) -> int:
@@ -146,7 +151,7 @@ class SeededStream:
         if position + 7 > len(self._buffer):
             self._refill(_CHUNK)
             position = 0
-        bytes7 = int.from_bytes(self._buffer[position:position + 7], "big")
+        bytes7 = int.from_bytes(self._buffer[position : position + 7], "big")
         if bytes7 >= _SIGNIFICANCE:
             # Common case (first byte >= 16): 7 bytes suffice; n = bytes7 without
             # its last byte has the same bit length, so the halvings are known.

@@ -29,9 +29,13 @@ class Schedule:
     factor: float = 0.5
 
     @classmethod
-    def of(cls, settings: dict) -> "Schedule":
-        return cls(settings["lrSchedule"], float(settings["learningRate"]), int(settings["lrDecayEpochs"]),
-                   float(settings["lrDecayFactor"]))
+    def of(cls, settings: dict) -> Schedule:
+        return cls(
+            settings["lrSchedule"],
+            float(settings["learningRate"]),
+            int(settings["lrDecayEpochs"]),
+            float(settings["lrDecayFactor"]),
+        )
 
     @property
     def constant(self) -> bool:

@@ -29,12 +29,11 @@ from .history import LossHistory
 from .initializers import INITIALIZERS
 from .network import Network
 from .rng import SeededStream
-from .settings import Effect
 from .schedule import Schedule
+from .settings import Effect
 from .stopping import STOP_SETTINGS, StopRule, StopWatch
 from .task import Task, task_of
 from .training import Divergence, Trainer, TrainingConfig
-
 
 MAX_EDIT_VALUE = 1e6  # a weight or bias typed in by hand, in size
 
@@ -69,8 +68,13 @@ class Session:
     was adjusted in the values the session was created with.
     """
 
-    def __init__(self, values: dict | None = None, entropy: np.random.Generator | None = None,
-                 hidden_inputs: frozenset[str] = frozenset(), datasets: data_source.DatasetLookup | None = None):
+    def __init__(
+        self,
+        values: dict | None = None,
+        entropy: np.random.Generator | None = None,
+        hidden_inputs: frozenset[str] = frozenset(),
+        datasets: data_source.DatasetLookup | None = None,
+    ):
         """`hidden_inputs`: features a link hides (`<feature>_hide=true`); they
         are not part of the network, whatever their switch says. `datasets`
         finds stored data sets by id (the `data` setting); without it only
@@ -108,8 +112,7 @@ class Session:
         sizes = [len(self.active), *s["networkShape"], self.task.outputs]
         self.network = Network(sizes, s["activation"], self.task.head(s["loss"]))
         self.network.load(INITIALIZERS[s["init"]](sizes, self.stream))
-        self.trainer = Trainer(self.network, *self._features(), self._config(),
-                               dropout_seed=_dropout_seed(s["seed"]))
+        self.trainer = Trainer(self.network, *self._features(), self._config(), dropout_seed=_dropout_seed(s["seed"]))
         self.epoch = 0
         self.divergence = None
         self.stopped = None
@@ -121,16 +124,26 @@ class Session:
     def _features(self):
         """(F_train (n_train, k), y_train (n_train,), F_test, y_test) for the data."""
         train, test = self.data.train, self.data.test
-        return (feature_matrix(train[:, :2], self.active), train[:, 2].copy(),
-                feature_matrix(test[:, :2], self.active), test[:, 2].copy())
+        return (
+            feature_matrix(train[:, :2], self.active),
+            train[:, 2].copy(),
+            feature_matrix(test[:, :2], self.active),
+            test[:, 2].copy(),
+        )
 
     def _config(self) -> TrainingConfig:
         s = self.settings
         return TrainingConfig(
-            learning_rate=s["learningRate"], regularization=s["regularization"],
-            regularization_rate=s["regularizationRate"], optimizer=s["optimizer"],
-            loss=s["loss"], problem=s["problem"], dropout=s["dropout"], batch_size=s["batchSize"],
-            classes=self.task.classes)
+            learning_rate=s["learningRate"],
+            regularization=s["regularization"],
+            regularization_rate=s["regularizationRate"],
+            optimizer=s["optimizer"],
+            loss=s["loss"],
+            problem=s["problem"],
+            dropout=s["dropout"],
+            batch_size=s["batchSize"],
+            classes=self.task.classes,
+        )
 
     @property
     def task(self) -> Task:
@@ -161,8 +174,9 @@ class Session:
         source, data_notices = self._source_for(candidate, patch)
         notices.extend(data_notices)
         # The names asked for first, then those that followed them (a loss that follows the classes).
-        changed = sorted((name for name in candidate if candidate[name] != self.settings[name]),
-                         key=lambda name: name not in patch)
+        changed = sorted(
+            (name for name in candidate if candidate[name] != self.settings[name]), key=lambda name: name not in patch
+        )
         effect = table.effect_of(name for name in changed if name not in source.ignores)
         old = self.settings
         self.settings = candidate
@@ -284,9 +298,11 @@ class Session:
         sizes = self.network.layer_sizes
         self._check_layer(layer)
         if not (0 <= source < sizes[layer - 1] and 0 <= dest < sizes[layer]):
-            raise EditError(f"there is no link from node {source} of layer {layer - 1} to node {dest} of "
-                            f"layer {layer}; layer {layer - 1} has {_nodes(sizes[layer - 1])} and layer {layer} "
-                            f"has {_nodes(sizes[layer])}")
+            raise EditError(
+                f"there is no link from node {source} of layer {layer - 1} to node {dest} of "
+                f"layer {layer}; layer {layer - 1} has {_nodes(sizes[layer - 1])} and layer {layer} "
+                f"has {_nodes(sizes[layer])}"
+            )
         self.network.weights[layer - 1][source, dest] = _edit_value(value, "weight")
 
     def edit_bias(self, layer: int, node: int, value: float) -> None:
@@ -301,8 +317,9 @@ class Session:
     def _check_layer(self, layer: int) -> None:
         last = len(self.network.layer_sizes) - 1
         if not 1 <= layer <= last:
-            raise EditError(f"layer {layer} does not exist; the network has layers 1–{last} "
-                            f"(layer {last} is the output)")
+            raise EditError(
+                f"layer {layer} does not exist; the network has layers 1–{last} (layer {last} is the output)"
+            )
 
     # --- saving and loading -------------------------------------------------
 
@@ -310,13 +327,15 @@ class Session:
         """Everything needed to go on training exactly where this stopped, as
         one versioned JSON value (`engine/session_state.py`, docs/state.md)."""
         from .session_state import session_to_state
+
         return session_to_state(self)
 
     @classmethod
-    def from_state(cls, state: dict, datasets: data_source.DatasetLookup | None = None) -> "Session":
+    def from_state(cls, state: dict, datasets: data_source.DatasetLookup | None = None) -> Session:
         """The session `to_state` described. Raises `session_state.StateError`
         (in plain words) for a newer format or a damaged value."""
         from .session_state import session_from_state
+
         return session_from_state(state, datasets=datasets)
 
     # --- what the page shows ---------------------------------------------
@@ -339,8 +358,10 @@ class Session:
         each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE)."""
         features_train, y_train, features_test, y_test = self._features()
         task = self.task
-        return {"train": task.metrics(self.network.predict(features_train), y_train),
-                "test": task.metrics(self.network.predict(features_test), y_test)}
+        return {
+            "train": task.metrics(self.network.predict(features_train), y_train),
+            "test": task.metrics(self.network.predict(features_test), y_test),
+        }
 
     def gradient_norms(self) -> list[float]:
         """Per weight layer (input→first hidden … last hidden→output) the norm

@@ -66,11 +66,11 @@ class StateError(ValueError):
 
 # --- writing ----------------------------------------------------------------------
 
-def session_to_state(session: "Session") -> dict:
+
+def session_to_state(session: Session) -> dict:
     """The session as a JSON-ready dict (see the module docstring)."""
     trainer, state, network = session.trainer, session.trainer.state, session.network
-    settings = {name: (list(value) if isinstance(value, tuple) else value)
-                for name, value in session.settings.items()}
+    settings = {name: (list(value) if isinstance(value, tuple) else value) for name, value in session.settings.items()}
     body = {
         "format": FORMAT,
         "version": VERSION,
@@ -78,37 +78,53 @@ def session_to_state(session: "Session") -> dict:
         "hidden_inputs": sorted(session.hidden_inputs),
         "data": {**_source_reference(session.source), "digest": _data_digest(session.data)},
         "stream": session.stream.to_state(),
-        "network": {"layer_sizes": list(network.layer_sizes), "params": _array(network.params),
-                    "dead": _array(network.dead)},
+        "network": {
+            "layer_sizes": list(network.layer_sizes),
+            "params": _array(network.params),
+            "dead": _array(network.dead),
+        },
         "trainer": {
             "epoch": int(trainer.epoch),
-            "acc": _array(state.acc), "opt": _array(state.opt), "ints": _array(state.ints),
-            "rng": _array(state.rng), "grad_norms": _array(state.grad_norms),
-            "snap_params": _array(state.snap_params), "snap_acc": _array(state.snap_acc),
-            "snap_dead": _array(state.snap_dead), "snap_opt": _array(state.snap_opt),
-            "snap_ints": _array(state.snap_ints), "snap_rng": _array(state.snap_rng),
+            "acc": _array(state.acc),
+            "opt": _array(state.opt),
+            "ints": _array(state.ints),
+            "rng": _array(state.rng),
+            "grad_norms": _array(state.grad_norms),
+            "snap_params": _array(state.snap_params),
+            "snap_acc": _array(state.snap_acc),
+            "snap_dead": _array(state.snap_dead),
+            "snap_opt": _array(state.snap_opt),
+            "snap_ints": _array(state.snap_ints),
+            "snap_rng": _array(state.snap_rng),
             "losses": _array(np.array(trainer.losses())),
         },
         "history": session.history.to_state(),
-        "divergence": (None if session.divergence is None else
-                       {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason}),
+        "divergence": (
+            None
+            if session.divergence is None
+            else {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason}
+        ),
         # The stop conditions' watch (absent in states written before they existed).
         "stopped": None if session.stopped is None else [int(session.stopped[0]), str(session.stopped[1])],
-        "watch": {"armed": bool(session.watch.armed), "best_epoch": int(session.watch.best_epoch),
-                  "best_loss": _array(np.array([session.watch.best_loss]))},
+        "watch": {
+            "armed": bool(session.watch.armed),
+            "best_epoch": int(session.watch.best_epoch),
+            "best_loss": _array(np.array([session.watch.best_loss])),
+        },
     }
     body["checksum"] = _checksum(body)
     return body
 
 
-def encode(session: "Session") -> bytes:
+def encode(session: Session) -> bytes:
     """The session's state as compact UTF-8 JSON bytes (what the store keeps)."""
     return json.dumps(session_to_state(session), separators=(",", ":"), allow_nan=False).encode()
 
 
 # --- reading ----------------------------------------------------------------------
 
-def decode(body: bytes, datasets: data_source.DatasetLookup | None = None) -> "Session":
+
+def decode(body: bytes, datasets: data_source.DatasetLookup | None = None) -> Session:
     """The session `encode` wrote. Raises `StateError` saying what is wrong."""
     try:
         state = json.loads(body)
@@ -117,7 +133,7 @@ def decode(body: bytes, datasets: data_source.DatasetLookup | None = None) -> "S
     return session_from_state(state, datasets=datasets)
 
 
-def session_from_state(state: dict, datasets: data_source.DatasetLookup | None = None) -> "Session":
+def session_from_state(state: dict, datasets: data_source.DatasetLookup | None = None) -> Session:
     """The session `state` describes, ready to train on exactly where it stopped.
     `datasets` finds stored data sets by id. Raises `StateError` (in plain
     words) for a value of a newer format, a damaged one, or one whose data
@@ -138,8 +154,10 @@ def _upgraded(state) -> dict:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise StateError("the saved session is damaged: its format version is missing")
     if version > VERSION:
-        raise StateError(f"this session was saved by a newer version of Neural Playground (format {version}); "
-                         f"this one reads formats up to {VERSION}")
+        raise StateError(
+            f"this session was saved by a newer version of Neural Playground (format {version}); "
+            f"this one reads formats up to {VERSION}"
+        )
     if state.get("checksum") != _checksum(state):
         raise StateError("the saved session is damaged: its checksum does not match its contents")
     while version < VERSION:
@@ -148,7 +166,7 @@ def _upgraded(state) -> dict:
     return state
 
 
-def _build(state: dict, datasets) -> "Session":
+def _build(state: dict, datasets) -> Session:
     from .session import Session
 
     saved_settings = state["settings"]
@@ -183,8 +201,9 @@ def _build(state: dict, datasets) -> "Session":
     sizes = [len(session.active), *settings["networkShape"], session.task.outputs]
     saved = state["network"]
     if list(saved["layer_sizes"]) != sizes:
-        raise StateError(f"the saved session is damaged: its layers {saved['layer_sizes']} do not follow "
-                         f"from its settings ({sizes})")
+        raise StateError(
+            f"the saved session is damaged: its layers {saved['layer_sizes']} do not follow from its settings ({sizes})"
+        )
     network = Network(sizes, settings["activation"], session.task.head(settings["loss"]))
     _fill(network.params, saved["params"], "params")
     _fill(network.dead, saved["dead"], "dead")
@@ -194,16 +213,28 @@ def _build(state: dict, datasets) -> "Session":
     saved_trainer = state["trainer"]
     trainer = Trainer(network, *features, session._config())
     arrays = trainer.state
-    for name in ("acc", "opt", "ints", "rng", "snap_params", "snap_acc", "snap_dead",
-                 "snap_opt", "snap_ints", "snap_rng"):
+    for name in (
+        "acc",
+        "opt",
+        "ints",
+        "rng",
+        "snap_params",
+        "snap_acc",
+        "snap_dead",
+        "snap_opt",
+        "snap_ints",
+        "snap_rng",
+    ):
         _fill(getattr(arrays, name), saved_trainer[name], name)
     norms = _read_array(saved_trainer["grad_norms"], "grad_norms")
     if norms.shape == (network.num_layers,):
         # Written before δ norms were kept beside the gradient norms: those start at 0.
         norms = np.concatenate([norms, np.zeros(network.num_layers)])
     if norms.shape != arrays.grad_norms.shape:
-        raise StateError(f"the saved session is damaged: grad_norms has shape {norms.shape}, "
-                         f"the network needs {arrays.grad_norms.shape}")
+        raise StateError(
+            f"the saved session is damaged: grad_norms has shape {norms.shape}, "
+            f"the network needs {arrays.grad_norms.shape}"
+        )
     arrays.grad_norms[...] = norms
     trainer.epoch = _count(saved_trainer["epoch"], "epoch")
     losses = _read_array(saved_trainer["losses"], "losses")
@@ -215,8 +246,11 @@ def _build(state: dict, datasets) -> "Session":
 
     session.history = LossHistory.from_state(state["history"])
     divergence = state["divergence"]
-    session.divergence = (None if divergence is None else
-                          Divergence(_count(divergence["epoch"], "divergence epoch"), str(divergence["reason"])))
+    session.divergence = (
+        None
+        if divergence is None
+        else Divergence(_count(divergence["epoch"], "divergence epoch"), str(divergence["reason"]))
+    )
     stopped = state.get("stopped")
     session.stopped = None if stopped is None else (_count(stopped[0], "stop epoch"), str(stopped[1]))
     session.watch = StopWatch()
@@ -229,6 +263,7 @@ def _build(state: dict, datasets) -> "Session":
 
 
 # --- pieces -------------------------------------------------------------------------
+
 
 def _source_reference(source) -> dict:
     if source.kind == "stored":
@@ -255,8 +290,11 @@ def _array(values: np.ndarray) -> dict:
     values = np.asarray(values)
     dtype = values.dtype.newbyteorder("<") if values.dtype.byteorder not in "|" else values.dtype
     little = np.ascontiguousarray(values, dtype=dtype)
-    return {"dtype": little.dtype.str, "shape": list(values.shape),
-            "base64": base64.b64encode(little.tobytes()).decode("ascii")}
+    return {
+        "dtype": little.dtype.str,
+        "shape": list(values.shape),
+        "base64": base64.b64encode(little.tobytes()).decode("ascii"),
+    }
 
 
 def _read_array(saved: dict, name: str) -> np.ndarray:
@@ -277,8 +315,9 @@ def _read_array(saved: dict, name: str) -> np.ndarray:
 def _fill(target: np.ndarray, saved: dict, name: str) -> None:
     values = _read_array(saved, name)
     if values.shape != target.shape:
-        raise StateError(f"the saved session is damaged: {name} has shape {values.shape}, "
-                         f"the network needs {target.shape}")
+        raise StateError(
+            f"the saved session is damaged: {name} has shape {values.shape}, the network needs {target.shape}"
+        )
     target[...] = values
 
 

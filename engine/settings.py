@@ -36,8 +36,14 @@ class Effect(str, Enum):
         return _EFFECT_RANK[self]
 
 
-_EFFECT_RANK = {Effect.INERT: 0, Effect.VIEW: 1, Effect.LIVE: 2, Effect.DATA: 3, Effect.REBUILD: 4,
-                Effect.REGENERATE: 5}
+_EFFECT_RANK = {
+    Effect.INERT: 0,
+    Effect.VIEW: 1,
+    Effect.LIVE: 2,
+    Effect.DATA: 3,
+    Effect.REBUILD: 4,
+    Effect.REGENERATE: 5,
+}
 
 
 class Kind(str, Enum):
@@ -126,37 +132,132 @@ def _inert_bool(name: str) -> Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("activation", Kind.ENUM, "tanh", Effect.REBUILD, "Activation",
-            choices=ACTIVATION_CHOICES, choice_labels=ACTIVATION_LABELS, hide="activation"),
-    Setting("regularization", Kind.ENUM, "none", Effect.LIVE, "Regularization",
-            choices=("none", "L1", "L2"), choice_labels=("None", "L1", "L2"), hide="regularization",
-            doc="none is omitted from share links, as the original does"),
-    Setting("batchSize", Kind.INTEGER, 10, Effect.REBUILD, "Batch size",
-            minimum=1, maximum=MAX_BATCH_SIZE, ui_min=1, ui_max=30, step=1, hide="batchSize"),
-    Setting("dataset", Kind.ENUM, "circle", Effect.REGENERATE, "Dataset",
-            choices=CLASSIFICATION_DATASETS,
-            choice_labels=("Circle", "Exclusive or", "Gaussian", "Spiral", "Two moons", "Checkerboard"),
-            hide="dataset"),
-    Setting("regDataset", Kind.ENUM, "reg-plane", Effect.REGENERATE, "Regression dataset",
-            choices=REGRESSION_DATASETS, choice_labels=("Plane", "Multi gaussian"), hide="dataset"),
-    Setting("learningRate", Kind.NUMBER, 0.03, Effect.LIVE, "Learning rate",
-            choices=(0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10),
-            minimum=0.0, maximum=10.0, hide="learningRate"),
-    Setting("regularizationRate", Kind.NUMBER, 0, Effect.LIVE, "Regularization rate",
-            choices=(0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10),
-            minimum=0.0, maximum=10.0, hide="regularizationRate"),
-    Setting("noise", Kind.NUMBER, 0, Effect.REGENERATE, "Noise",
-            minimum=0, maximum=80, ui_min=0, ui_max=50, step=5, hide="noise",
-            doc="above 80 becomes 50 and below 0 becomes 0, as the original does"),
-    Setting("networkShape", Kind.SHAPE, (4, 2), Effect.REBUILD, "Hidden layers",
-            minimum=1, maximum=MAX_NEURONS, max_layers=MAX_LAYERS, max_neurons=MAX_NEURONS,
-            hide="numHiddenLayers"),
-    Setting("seed", Kind.STRING, None, Effect.REGENERATE, "Seed", max_length=MAX_SEED_LENGTH,
-            doc="None means: draw a fresh one"),
+    Setting(
+        "activation",
+        Kind.ENUM,
+        "tanh",
+        Effect.REBUILD,
+        "Activation",
+        choices=ACTIVATION_CHOICES,
+        choice_labels=ACTIVATION_LABELS,
+        hide="activation",
+    ),
+    Setting(
+        "regularization",
+        Kind.ENUM,
+        "none",
+        Effect.LIVE,
+        "Regularization",
+        choices=("none", "L1", "L2"),
+        choice_labels=("None", "L1", "L2"),
+        hide="regularization",
+        doc="none is omitted from share links, as the original does",
+    ),
+    Setting(
+        "batchSize",
+        Kind.INTEGER,
+        10,
+        Effect.REBUILD,
+        "Batch size",
+        minimum=1,
+        maximum=MAX_BATCH_SIZE,
+        ui_min=1,
+        ui_max=30,
+        step=1,
+        hide="batchSize",
+    ),
+    Setting(
+        "dataset",
+        Kind.ENUM,
+        "circle",
+        Effect.REGENERATE,
+        "Dataset",
+        choices=CLASSIFICATION_DATASETS,
+        choice_labels=("Circle", "Exclusive or", "Gaussian", "Spiral", "Two moons", "Checkerboard"),
+        hide="dataset",
+    ),
+    Setting(
+        "regDataset",
+        Kind.ENUM,
+        "reg-plane",
+        Effect.REGENERATE,
+        "Regression dataset",
+        choices=REGRESSION_DATASETS,
+        choice_labels=("Plane", "Multi gaussian"),
+        hide="dataset",
+    ),
+    Setting(
+        "learningRate",
+        Kind.NUMBER,
+        0.03,
+        Effect.LIVE,
+        "Learning rate",
+        choices=(0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10),
+        minimum=0.0,
+        maximum=10.0,
+        hide="learningRate",
+    ),
+    Setting(
+        "regularizationRate",
+        Kind.NUMBER,
+        0,
+        Effect.LIVE,
+        "Regularization rate",
+        choices=(0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10),
+        minimum=0.0,
+        maximum=10.0,
+        hide="regularizationRate",
+    ),
+    Setting(
+        "noise",
+        Kind.NUMBER,
+        0,
+        Effect.REGENERATE,
+        "Noise",
+        minimum=0,
+        maximum=80,
+        ui_min=0,
+        ui_max=50,
+        step=5,
+        hide="noise",
+        doc="above 80 becomes 50 and below 0 becomes 0, as the original does",
+    ),
+    Setting(
+        "networkShape",
+        Kind.SHAPE,
+        (4, 2),
+        Effect.REBUILD,
+        "Hidden layers",
+        minimum=1,
+        maximum=MAX_NEURONS,
+        max_layers=MAX_LAYERS,
+        max_neurons=MAX_NEURONS,
+        hide="numHiddenLayers",
+    ),
+    Setting(
+        "seed",
+        Kind.STRING,
+        None,
+        Effect.REGENERATE,
+        "Seed",
+        max_length=MAX_SEED_LENGTH,
+        doc="None means: draw a fresh one",
+    ),
     Setting("showTestData", Kind.BOOL, False, Effect.VIEW, "Show test data", hide="showTestData"),
     Setting("discretize", Kind.BOOL, False, Effect.VIEW, "Discretize output", hide="discretize"),
-    Setting("percTrainData", Kind.NUMBER, 50, Effect.REGENERATE, "Ratio of training to test data",
-            minimum=1, maximum=99, ui_min=10, ui_max=90, step=10, hide="percTrainData"),
+    Setting(
+        "percTrainData",
+        Kind.NUMBER,
+        50,
+        Effect.REGENERATE,
+        "Ratio of training to test data",
+        minimum=1,
+        maximum=99,
+        ui_min=10,
+        ui_max=90,
+        step=10,
+        hide="percTrainData",
+    ),
     _feature("x", "X₁", True),
     _feature("y", "X₂", True),
     _feature("xTimesY", "X₁X₂", False),
@@ -167,53 +268,213 @@ SETTINGS: tuple[Setting, ...] = (
     _inert_bool("cosY"),
     _feature("sinY", "sin(X₂)", False),
     _inert_bool("collectStats"),
-    Setting("tutorial", Kind.STRING, None, Effect.INERT, "Tutorial", max_length=200,
-            doc="written only when set"),
-    Setting("problem", Kind.ENUM, "classification", Effect.REGENERATE, "Problem type",
-            choices=("classification", "regression"), choice_labels=("Classification", "Regression"),
-            hide="problem"),
-    Setting("initZero", Kind.BOOL, False, Effect.REBUILD, "Start from zero",
-            doc="the original's switch; true means init=zeros (the codec keeps the two in step)"),
+    Setting("tutorial", Kind.STRING, None, Effect.INERT, "Tutorial", max_length=200, doc="written only when set"),
+    Setting(
+        "problem",
+        Kind.ENUM,
+        "classification",
+        Effect.REGENERATE,
+        "Problem type",
+        choices=("classification", "regression"),
+        choice_labels=("Classification", "Regression"),
+        hide="problem",
+    ),
+    Setting(
+        "initZero",
+        Kind.BOOL,
+        False,
+        Effect.REBUILD,
+        "Start from zero",
+        doc="the original's switch; true means init=zeros (the codec keeps the two in step)",
+    ),
     Setting("hideText", Kind.BOOL, False, Effect.VIEW, "Hide text"),
     # Ours: written only when they differ from the default.
-    Setting("optimizer", Kind.ENUM, "sgd", Effect.LIVE, "Optimizer", original=False,
-            choices=OPTIMIZER_CHOICES, choice_labels=OPTIMIZER_LABELS, hide="optimizer"),
-    Setting("loss", Kind.ENUM, "squared", Effect.LIVE, "Loss", original=False,
-            choices=LOSS_CHOICES, choice_labels=LOSS_LABELS, hide="loss", choices_by_problem=LOSSES_FOR_PROBLEM),
-    Setting("init", Kind.ENUM, "uniform", Effect.REBUILD, "Initialization", original=False,
-            choices=INIT_CHOICES, choice_labels=INIT_LABELS, hide="init"),
-    Setting("dropout", Kind.NUMBER, 0, Effect.LIVE, "Dropout", original=False,
-            choices=(0, 0.1, 0.2, 0.3, 0.5), minimum=0.0, maximum=0.9, hide="dropout"),
-    Setting("speed", Kind.ENUM, "1", Effect.LIVE, "Speed", original=False,
-            choices=SPEED_CHOICES, choice_labels=SPEED_LABELS, hide="speed",
-            doc="epochs per frame while playing; 'max' is as fast as the machine allows"),
-    Setting("data", Kind.STRING, None, Effect.DATA, "Stored data set", original=False, max_length=DATA_ID_LENGTH,
-            doc="the id of a data set in the server's store (drawn or uploaded); None means the generated "
-                "data set. Choosing a data set, or another problem, leaves the stored one (engine/data_source.py)"),
-    Setting("classes", Kind.INTEGER, 2, Effect.REGENERATE, "Classes", original=False,
-            minimum=2, maximum=MAX_CLASSES, ui_min=2, ui_max=MAX_CLASSES, step=1, hide="classes",
-            doc="classes of the classification data sets (2 is the original's); a stored data set "
-                "brings its own count, and regression has none (engine/task.py)"),
+    Setting(
+        "optimizer",
+        Kind.ENUM,
+        "sgd",
+        Effect.LIVE,
+        "Optimizer",
+        original=False,
+        choices=OPTIMIZER_CHOICES,
+        choice_labels=OPTIMIZER_LABELS,
+        hide="optimizer",
+    ),
+    Setting(
+        "loss",
+        Kind.ENUM,
+        "squared",
+        Effect.LIVE,
+        "Loss",
+        original=False,
+        choices=LOSS_CHOICES,
+        choice_labels=LOSS_LABELS,
+        hide="loss",
+        choices_by_problem=LOSSES_FOR_PROBLEM,
+    ),
+    Setting(
+        "init",
+        Kind.ENUM,
+        "uniform",
+        Effect.REBUILD,
+        "Initialization",
+        original=False,
+        choices=INIT_CHOICES,
+        choice_labels=INIT_LABELS,
+        hide="init",
+    ),
+    Setting(
+        "dropout",
+        Kind.NUMBER,
+        0,
+        Effect.LIVE,
+        "Dropout",
+        original=False,
+        choices=(0, 0.1, 0.2, 0.3, 0.5),
+        minimum=0.0,
+        maximum=0.9,
+        hide="dropout",
+    ),
+    Setting(
+        "speed",
+        Kind.ENUM,
+        "1",
+        Effect.LIVE,
+        "Speed",
+        original=False,
+        choices=SPEED_CHOICES,
+        choice_labels=SPEED_LABELS,
+        hide="speed",
+        doc="epochs per frame while playing; 'max' is as fast as the machine allows",
+    ),
+    Setting(
+        "data",
+        Kind.STRING,
+        None,
+        Effect.DATA,
+        "Stored data set",
+        original=False,
+        max_length=DATA_ID_LENGTH,
+        doc="the id of a data set in the server's store (drawn or uploaded); None means the generated "
+        "data set. Choosing a data set, or another problem, leaves the stored one (engine/data_source.py)",
+    ),
+    Setting(
+        "classes",
+        Kind.INTEGER,
+        2,
+        Effect.REGENERATE,
+        "Classes",
+        original=False,
+        minimum=2,
+        maximum=MAX_CLASSES,
+        ui_min=2,
+        ui_max=MAX_CLASSES,
+        step=1,
+        hide="classes",
+        doc="classes of the classification data sets (2 is the original's); a stored data set "
+        "brings its own count, and regression has none (engine/task.py)",
+    ),
     # Learning-rate schedules (engine/schedule.py).
-    Setting("lrSchedule", Kind.ENUM, "constant", Effect.LIVE, "Learning-rate schedule", original=False,
-            choices=("constant", "step", "cosine"), choice_labels=("Constant", "Step decay", "Cosine"),
-            hide="lrSchedule"),
-    Setting("lrDecayEpochs", Kind.INTEGER, 100, Effect.LIVE, "Schedule period (epochs)", original=False,
-            minimum=1, maximum=10**6, ui_min=10, ui_max=1000, step=10, hide="lrSchedule",
-            doc="step decay: epochs between two steps; cosine: epochs from the full rate down to 0"),
-    Setting("lrDecayFactor", Kind.NUMBER, 0.5, Effect.LIVE, "Step decay factor", original=False,
-            minimum=0.0, maximum=1.0, ui_min=0.1, ui_max=0.9, step=0.1, hide="lrSchedule",
-            doc="step decay: the rate is multiplied by this every period"),
+    Setting(
+        "lrSchedule",
+        Kind.ENUM,
+        "constant",
+        Effect.LIVE,
+        "Learning-rate schedule",
+        original=False,
+        choices=("constant", "step", "cosine"),
+        choice_labels=("Constant", "Step decay", "Cosine"),
+        hide="lrSchedule",
+    ),
+    Setting(
+        "lrDecayEpochs",
+        Kind.INTEGER,
+        100,
+        Effect.LIVE,
+        "Schedule period (epochs)",
+        original=False,
+        minimum=1,
+        maximum=10**6,
+        ui_min=10,
+        ui_max=1000,
+        step=10,
+        hide="lrSchedule",
+        doc="step decay: epochs between two steps; cosine: epochs from the full rate down to 0",
+    ),
+    Setting(
+        "lrDecayFactor",
+        Kind.NUMBER,
+        0.5,
+        Effect.LIVE,
+        "Step decay factor",
+        original=False,
+        minimum=0.0,
+        maximum=1.0,
+        ui_min=0.1,
+        ui_max=0.9,
+        step=0.1,
+        hide="lrSchedule",
+        doc="step decay: the rate is multiplied by this every period",
+    ),
     # Stop conditions (engine/stopping.py); 0 means off.
-    Setting("stopEpoch", Kind.INTEGER, 0, Effect.LIVE, "Stop at epoch", original=False,
-            minimum=0, maximum=10**9, ui_min=0, ui_max=10000, step=1, hide="stop", doc="0: never"),
-    Setting("stopTestLoss", Kind.NUMBER, 0, Effect.LIVE, "Stop at test loss", original=False,
-            minimum=0.0, maximum=1e6, ui_min=0, ui_max=1, hide="stop", doc="stop once the test loss is at most this; 0: off"),
-    Setting("stopTestAccuracy", Kind.NUMBER, 0, Effect.LIVE, "Stop at test accuracy (%)", original=False,
-            minimum=0.0, maximum=100.0, ui_min=0, ui_max=100, hide="stop", doc="percent; classification only; 0: off"),
-    Setting("stopPatience", Kind.INTEGER, 0, Effect.LIVE, "Stop when no better for (epochs)", original=False,
-            minimum=0, maximum=10**6, ui_min=0, ui_max=1000, step=1, hide="stop",
-            doc="stop once the test loss has not improved for this many epochs; 0: off"),
+    Setting(
+        "stopEpoch",
+        Kind.INTEGER,
+        0,
+        Effect.LIVE,
+        "Stop at epoch",
+        original=False,
+        minimum=0,
+        maximum=10**9,
+        ui_min=0,
+        ui_max=10000,
+        step=1,
+        hide="stop",
+        doc="0: never",
+    ),
+    Setting(
+        "stopTestLoss",
+        Kind.NUMBER,
+        0,
+        Effect.LIVE,
+        "Stop at test loss",
+        original=False,
+        minimum=0.0,
+        maximum=1e6,
+        ui_min=0,
+        ui_max=1,
+        hide="stop",
+        doc="stop once the test loss is at most this; 0: off",
+    ),
+    Setting(
+        "stopTestAccuracy",
+        Kind.NUMBER,
+        0,
+        Effect.LIVE,
+        "Stop at test accuracy (%)",
+        original=False,
+        minimum=0.0,
+        maximum=100.0,
+        ui_min=0,
+        ui_max=100,
+        hide="stop",
+        doc="percent; classification only; 0: off",
+    ),
+    Setting(
+        "stopPatience",
+        Kind.INTEGER,
+        0,
+        Effect.LIVE,
+        "Stop when no better for (epochs)",
+        original=False,
+        minimum=0,
+        maximum=10**6,
+        ui_min=0,
+        ui_max=1000,
+        step=1,
+        hide="stop",
+        doc="stop once the test loss has not improved for this many epochs; 0: off",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -221,8 +482,7 @@ BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 # Controls that `<name>_hide=true` hides, beyond the settings' own `hide` names:
 # the original's buttons and readouts. Order: the original's classroom list first.
 EXTRA_HIDE_NAMES = ("playButton", "stepButton", "resetButton")
-HIDE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(
-    [s.hide for s in SETTINGS if s.hide] + list(EXTRA_HIDE_NAMES)))
+HIDE_NAMES: tuple[str, ...] = tuple(dict.fromkeys([s.hide for s in SETTINGS if s.hide] + list(EXTRA_HIDE_NAMES)))
 # The controls the original does not have (optimizer, loss, init, dropout,
 # speed): a classroom link made for the original cannot hide them.
 OUR_HIDE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.hide for s in SETTINGS if s.hide and not s.original))
@@ -253,7 +513,7 @@ class Notice(str):
 
     about: tuple[str, ...]
 
-    def __new__(cls, text: str, about: tuple[str, ...] = ()) -> "Notice":
+    def __new__(cls, text: str, about: tuple[str, ...] = ()) -> Notice:
         notice = super().__new__(cls, text)
         notice.about = tuple(about)
         return notice
@@ -294,7 +554,8 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
             raise SettingError(f"{setting.label} must be text, not {_shown(value)}")
         if setting.max_length is not None and len(value) > setting.max_length:
             return value[: setting.max_length], Notice(
-                f"{setting.label} was cut to its first {setting.max_length} characters", (name,))
+                f"{setting.label} was cut to its first {setting.max_length} characters", (name,)
+            )
         return value, None
     if kind is Kind.SHAPE:
         return _coerce_shape(setting, value)
@@ -308,8 +569,9 @@ def _coerce_number(setting: Setting, value: object) -> tuple[object, str | None]
     if isinstance(value, int) and abs(value) > 2**53:
         value = math.inf if value > 0 else -math.inf  # too large for a float: not a usable number
     if not math.isfinite(value):
-        return setting.default, Notice(f"{name} {value} is not a usable number; using {_fmt(setting.default)}",
-                                       (setting.name,))
+        return setting.default, Notice(
+            f"{name} {value} is not a usable number; using {_fmt(setting.default)}", (setting.name,)
+        )
     if setting.kind is Kind.INTEGER and value != int(value):
         rounded = int(round(value))
         return _clamp(setting, rounded, f"{name} {value} is not a whole number")
@@ -353,8 +615,9 @@ def _coerce_shape(setting: Setting, value: object) -> tuple[object, str | None]:
     notices = []
     shape = list(value)
     if len(shape) > setting.max_layers:
-        notices.append(f"{len(shape)} hidden layers asked for; the most is {setting.max_layers}, "
-                       "so the rest were dropped")
+        notices.append(
+            f"{len(shape)} hidden layers asked for; the most is {setting.max_layers}, so the rest were dropped"
+        )
         shape = shape[: setting.max_layers]
     fixed = [min(max(n, 1), setting.max_neurons) for n in shape]
     if fixed != shape:
@@ -398,8 +661,9 @@ def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
     notices = []
     if values["problem"] == "regression" and values.get("classes", 2) != 2:
         if "classes" in changed:
-            notices.append(Notice(f"Classes {values['classes']} does not apply to regression; ignored",
-                                  ("problem", "classes")))
+            notices.append(
+                Notice(f"Classes {values['classes']} does not apply to regression; ignored", ("problem", "classes"))
+            )
         values["classes"] = 2
     allowed = losses_for(values)
     if values["loss"] not in allowed:
@@ -409,8 +673,13 @@ def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
             about = ("problem", "loss")
             if allowed is LOSSES_FOR_K_CLASSES:
                 problem, about = f"{values['classes']} classes", ("classes", "loss")
-            notices.append(Notice(f"{choice_label('loss', values['loss'])} does not suit {problem}; "
-                                  f"using {choice_label('loss', allowed[0])}", about))
+            notices.append(
+                Notice(
+                    f"{choice_label('loss', values['loss'])} does not suit {problem}; "
+                    f"using {choice_label('loss', allowed[0])}",
+                    about,
+                )
+            )
         values["loss"] = allowed[0]
     if "initZero" in changed and ("init" not in changed or values["initZero"]):
         if values["initZero"]:

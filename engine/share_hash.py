@@ -264,7 +264,7 @@ def _mangled_forms() -> tuple[list[tuple[re.Pattern, str]], set[str]]:
                 spellings = [re.escape(char), "".join(_escape_pattern(byte) for byte in char.encode("utf-8"))]
                 if ord(char) < 256:
                     spellings.append(_escape_pattern(ord(char)))
-                pattern = f"(?:{'|'.join(spellings)}){re.escape(key[len(entity):])}(?=[=&]|$)"
+                pattern = f"(?:{'|'.join(spellings)}){re.escape(key[len(entity) :])}(?=[=&]|$)"
                 forms.append((re.compile(pattern), "&" + key))
                 chars.add(char)
     # Longest first, so that `®ularizationRate` is not read as `®ularization`.
@@ -275,7 +275,8 @@ def _mangled_forms() -> tuple[list[tuple[re.Pattern, str]], set[str]]:
 _MANGLED_FORMS, _MANGLED_CHARS = _mangled_forms()
 # Such a character (as our writer encodes it) followed by a letter.
 _MANGLE_GUARD = re.compile(
-    "(" + "|".join(sorted("".join(f"%{byte:02X}" for byte in char.encode("utf-8")) for char in _MANGLED_CHARS))
+    "("
+    + "|".join(sorted("".join(f"%{byte:02X}" for byte in char.encode("utf-8")) for char in _MANGLED_CHARS))
     + ")([A-Za-z])"
     if _MANGLED_CHARS
     else r"(?!)(x)(x)"
@@ -403,8 +404,10 @@ def _read_shape(setting, value: str | None, notices: list[str]):
         return setting.default
     # The original makes ceil(n) neurons for a size n > 0 and none otherwise;
     # coerce then moves each size into the table's bounds.
-    sizes = [0 if count <= 0 else setting.max_neurons + 1 if count > setting.max_neurons else math.ceil(count)
-             for count in counts]
+    sizes = [
+        0 if count <= 0 else setting.max_neurons + 1 if count > setting.max_neurons else math.ceil(count)
+        for count in counts
+    ]
     shape, problem = coerce(name, sizes)
     if problem or [float(size) for size in shape] != counts:
         notices.append(

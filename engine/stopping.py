@@ -32,10 +32,11 @@ class StopRule:
     patience: int = 0
 
     @classmethod
-    def of(cls, settings: dict) -> "StopRule":
+    def of(cls, settings: dict) -> StopRule:
         accuracy = settings["stopTestAccuracy"] if settings["problem"] == "classification" else 0
-        return cls(int(settings["stopEpoch"]), float(settings["stopTestLoss"]), float(accuracy),
-                   int(settings["stopPatience"]))
+        return cls(
+            int(settings["stopEpoch"]), float(settings["stopTestLoss"]), float(accuracy), int(settings["stopPatience"])
+        )
 
     @property
     def active(self) -> bool:
@@ -66,11 +67,15 @@ class StopWatch:
         elif rule.test_loss and test_loss <= rule.test_loss:
             reason = f"Stopped at epoch {epoch}: the test loss {test_loss:.3f} reached {rule.test_loss:g}."
         elif rule.test_accuracy and test_accuracy is not None and test_accuracy * 100 >= rule.test_accuracy:
-            reason = (f"Stopped at epoch {epoch}: the test accuracy {test_accuracy * 100:.1f}% "
-                      f"reached {rule.test_accuracy:g}%.")
+            reason = (
+                f"Stopped at epoch {epoch}: the test accuracy {test_accuracy * 100:.1f}% "
+                f"reached {rule.test_accuracy:g}%."
+            )
         elif rule.patience and epoch - self.best_epoch >= rule.patience:
-            reason = (f"Stopped at epoch {epoch}: the test loss has not improved for {rule.patience} epochs "
-                      f"(best {self.best_loss:.3f} at epoch {self.best_epoch}).")
+            reason = (
+                f"Stopped at epoch {epoch}: the test loss has not improved for {rule.patience} epochs "
+                f"(best {self.best_loss:.3f} at epoch {self.best_epoch})."
+            )
         if reason:
             self.armed = False
         return reason

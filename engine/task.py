@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .settings import LOSSES_FOR_K_CLASSES, LOSSES_FOR_PROBLEM, MAX_CLASSES
+from .settings import LOSSES_FOR_K_CLASSES, LOSSES_FOR_PROBLEM
 
 # The original's colours for −1 and +1.
 TWO_CLASS_PALETTE = ("#f59322", "#0877bd")
@@ -134,8 +134,7 @@ def regression_metrics(predictions: np.ndarray, labels: np.ndarray) -> dict:
     ss_res = float(np.dot(residual, residual))
     centred = labels - labels.mean()
     ss_tot = float(np.dot(centred, centred))
-    return {"r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan"),
-            "rmse": float(np.sqrt(ss_res / len(labels)))}
+    return {"r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan"), "rmse": float(np.sqrt(ss_res / len(labels)))}
 
 
 def task_of(settings: dict) -> Task:

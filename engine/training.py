@@ -135,9 +135,16 @@ class TrainingState:
 class Trainer:
     """Trains `network` on F_train (n, k), y_train (n,); measures on F_test, y_test."""
 
-    def __init__(self, network: Network, features_train: np.ndarray, targets_train: np.ndarray,
-                 features_test: np.ndarray, targets_test: np.ndarray, config: TrainingConfig,
-                 dropout_seed: int = 0):
+    def __init__(
+        self,
+        network: Network,
+        features_train: np.ndarray,
+        targets_train: np.ndarray,
+        features_test: np.ndarray,
+        targets_test: np.ndarray,
+        config: TrainingConfig,
+        dropout_seed: int = 0,
+    ):
         self.network = network
         self.config = config
         self.epoch = 0
@@ -163,11 +170,34 @@ class Trainer:
         network, state, s = self.network, self.state, self.scratch
         losses = np.empty((epochs, 2))
         done, status, examples = kernel.train(
-            self._x_train, self._y_train, self._x_test, self._y_test,
-            network.params, state.acc, network.dead, state.opt, state.ints, state.rng, state.grad_norms,
-            state.snap_params, state.snap_acc, state.snap_dead, state.snap_opt, state.snap_ints,
-            state.snap_rng, network.sizes, network.param_offsets, network.node_offsets,
-            s.work, s.errs, self._cfg_i, self._cfg_f, epochs, int(max_examples or 0), losses)
+            self._x_train,
+            self._y_train,
+            self._x_test,
+            self._y_test,
+            network.params,
+            state.acc,
+            network.dead,
+            state.opt,
+            state.ints,
+            state.rng,
+            state.grad_norms,
+            state.snap_params,
+            state.snap_acc,
+            state.snap_dead,
+            state.snap_opt,
+            state.snap_ints,
+            state.snap_rng,
+            network.sizes,
+            network.param_offsets,
+            network.node_offsets,
+            s.work,
+            s.errs,
+            self._cfg_i,
+            self._cfg_f,
+            epochs,
+            int(max_examples or 0),
+            losses,
+        )
         for i in range(done):
             result.points.append((self.epoch + i + 1, float(losses[i, 0]), float(losses[i, 1])))
         self.epoch += done
@@ -175,8 +205,7 @@ class Trainer:
         if done:
             self._set_losses(*result.points[-1][1:])
         if status != kernel.RUNNING:
-            result.divergence = Divergence(self.epoch,
-                                           self._divergence_reason(status == kernel.DIVERGED_LOSS))
+            result.divergence = Divergence(self.epoch, self._divergence_reason(status == kernel.DIVERGED_LOSS))
         return result
 
     def losses(self) -> tuple[float, float]:
@@ -200,7 +229,7 @@ class Trainer:
     def delta_norms(self) -> np.ndarray:
         """(L,) per non-input layer, the norm of its nodes' mean δ = ∂E/∂z in the
         last update (their bias gradients); zeros before any update."""
-        return self.state.grad_norms[self.network.num_layers:].copy()
+        return self.state.grad_norms[self.network.num_layers :].copy()
 
     @property
     def optimizer_state(self) -> list[np.ndarray]:
@@ -240,19 +269,47 @@ class Trainer:
         grad = np.zeros(network.num_params)
         y = np.array([float(target)])
         error = np.empty(1)
-        kernel.errors(x, y, network.params, network.sizes, network.param_offsets,
-                      network.node_offsets, network.activation_code, network.head_code,
-                      s.work, s.rng, s.errs, error)
-        kernel.trace(x, y, network.params, network.dead, network.sizes, network.param_offsets,
-                     network.node_offsets, network.activation_code, network.head_code, s.work, s.rng, grad)
+        kernel.errors(
+            x,
+            y,
+            network.params,
+            network.sizes,
+            network.param_offsets,
+            network.node_offsets,
+            network.activation_code,
+            network.head_code,
+            s.work,
+            s.rng,
+            s.errs,
+            error,
+        )
+        kernel.trace(
+            x,
+            y,
+            network.params,
+            network.dead,
+            network.sizes,
+            network.param_offsets,
+            network.node_offsets,
+            network.activation_code,
+            network.head_code,
+            s.work,
+            s.rng,
+            grad,
+        )
         offsets = network.node_offsets
         layers = range(1, network.num_layers + 1)
         cut = [slice(int(offsets[l]), int(offsets[l]) + network.layer_sizes[l]) for l in layers]
         pairs = network.block_values(grad)
-        return Trace(inputs=x[0].copy(), z=[s.column(kernel.Z, c) for c in cut],
-                     a=[s.column(kernel.A, c) for c in cut], delta=[s.column(kernel.DELTA, c) for c in cut],
-                     weight_gradients=[w.copy() for w, _ in pairs], bias_gradients=[b.copy() for _, b in pairs],
-                     error=float(error[0]))
+        return Trace(
+            inputs=x[0].copy(),
+            z=[s.column(kernel.Z, c) for c in cut],
+            a=[s.column(kernel.A, c) for c in cut],
+            delta=[s.column(kernel.DELTA, c) for c in cut],
+            weight_gradients=[w.copy() for w, _ in pairs],
+            bias_gradients=[b.copy() for _, b in pairs],
+            error=float(error[0]),
+        )
 
     # --- set-up ------------------------------------------------------------------
 
@@ -268,10 +325,14 @@ class Trainer:
     def _set_config(self, config: TrainingConfig) -> None:
         network = self.network
         dropout = float(config.dropout)
-        self._cfg_i[:] = (network.activation_code, network.head_code,
-                          kernel.REGULARIZATIONS.index(config.regularization),
-                          kernel.OPTIMIZERS.index(config.optimizer), max(int(config.batch_size), 1),
-                          1 if dropout > 0.0 and network.num_layers > 1 else 0)
+        self._cfg_i[:] = (
+            network.activation_code,
+            network.head_code,
+            kernel.REGULARIZATIONS.index(config.regularization),
+            kernel.OPTIMIZERS.index(config.optimizer),
+            max(int(config.batch_size), 1),
+            1 if dropout > 0.0 and network.num_layers > 1 else 0,
+        )
         self._cfg_f[:] = (config.learning_rate, config.regularization_rate, dropout)
 
     def _install_data(self, features_train, targets_train, features_test, targets_test) -> None:
@@ -288,10 +349,21 @@ class Trainer:
     def _evaluate(self) -> tuple[float, float]:
         """(train, test): mean per-example error, each summed in data order."""
         network, s = self.network, self.scratch
-        args = (network.params, network.sizes, network.param_offsets, network.node_offsets,
-                network.activation_code, network.head_code, s.work, s.rng, s.errs)
-        return (kernel.mean_error(self._x_train, self._y_train, *args),
-                kernel.mean_error(self._x_test, self._y_test, *args))
+        args = (
+            network.params,
+            network.sizes,
+            network.param_offsets,
+            network.node_offsets,
+            network.activation_code,
+            network.head_code,
+            s.work,
+            s.rng,
+            s.errs,
+        )
+        return (
+            kernel.mean_error(self._x_train, self._y_train, *args),
+            kernel.mean_error(self._x_test, self._y_test, *args),
+        )
 
     def _set_losses(self, train: float, test: float) -> None:
         self._losses = (train, test)
@@ -300,8 +372,7 @@ class Trainer:
     def _divergence_reason(self, weights_ok: bool) -> str:
         what = "loss" if weights_ok else "weights"
         rate = f"{self.config.learning_rate:g}"
-        return (f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; "
-                f"lower it and press play")
+        return f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; lower it and press play"
 
 
 def warm_up() -> None:

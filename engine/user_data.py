@@ -128,25 +128,31 @@ class UserDataset:
 
     def to_record(self) -> dict:
         labels = self.values[:, 2]
-        points = [[float(u1), float(u2), int(label) if self.problem == "classification" else float(label)]
-                  for (u1, u2), label in zip(self.values[:, :2].tolist(), labels.tolist())]
+        points = [
+            [float(u1), float(u2), int(label) if self.problem == "classification" else float(label)]
+            for (u1, u2), label in zip(self.values[:, :2].tolist(), labels.tolist())
+        ]
         return {
             "format": RECORD_FORMAT,
             "version": RECORD_VERSION,
             "problem": self.problem,
             "columns": list(self.columns),
             "classes": list(self.classes),
-            "scale": {"x1": self.scales[0].as_list(), "x2": self.scales[1].as_list(),
-                      "label": self.scales[2].as_list() if self.scales[2] else None},
+            "scale": {
+                "x1": self.scales[0].as_list(),
+                "x2": self.scales[1].as_list(),
+                "label": self.scales[2].as_list() if self.scales[2] else None,
+            },
             "points": points,
         }
 
     def canonical_bytes(self) -> bytes:
-        return json.dumps(self.to_record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                          allow_nan=False).encode("utf-8")
+        return json.dumps(
+            self.to_record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        ).encode("utf-8")
 
     @classmethod
-    def from_bytes(cls, body: bytes) -> "UserDataset":
+    def from_bytes(cls, body: bytes) -> UserDataset:
         try:
             record = json.loads(body)
         except ValueError as error:
@@ -154,19 +160,29 @@ class UserDataset:
         return cls.from_record(record)
 
     @classmethod
-    def from_record(cls, record: dict) -> "UserDataset":
+    def from_record(cls, record: dict) -> UserDataset:
         """The data set of a stored record (any version this code knows)."""
         try:
             if record["format"] != RECORD_FORMAT or record["version"] != RECORD_VERSION:
-                raise DataError(f"the stored data set has format {record['format']!r} version {record['version']!r}, "
-                                f"which this version cannot read")
+                raise DataError(
+                    f"the stored data set has format {record['format']!r} version {record['version']!r}, "
+                    f"which this version cannot read"
+                )
             problem = record["problem"]
             scale = record["scale"]
-            scales = (Scale(*map(float, scale["x1"])), Scale(*map(float, scale["x2"])),
-                      Scale(*map(float, scale["label"])) if scale["label"] is not None else None)
+            scales = (
+                Scale(*map(float, scale["x1"])),
+                Scale(*map(float, scale["x2"])),
+                Scale(*map(float, scale["label"])) if scale["label"] is not None else None,
+            )
             values = np.array(record["points"], dtype=np.float64).reshape(-1, 3)
-            return cls(problem=problem, columns=tuple(map(str, record["columns"])),
-                       classes=tuple(map(str, record["classes"])), scales=scales, values=values)
+            return cls(
+                problem=problem,
+                columns=tuple(map(str, record["columns"])),
+                classes=tuple(map(str, record["classes"])),
+                scales=scales,
+                values=values,
+            )
         except (KeyError, TypeError, ValueError) as error:
             if isinstance(error, DataError):
                 raise
@@ -178,8 +194,10 @@ class UserDataset:
         """Rows [x1, x2, label, split] as text in the user's units; split is
         "train"/"test" per point, or "" when no seed was given."""
         split = split or [""] * self.num_points
-        return [[number_text(u1), number_text(u2), self.label_text(label), part]
-                for (u1, u2, label), part in zip(self.values.tolist(), split)]
+        return [
+            [number_text(u1), number_text(u2), self.label_text(label), part]
+            for (u1, u2, label), part in zip(self.values.tolist(), split)
+        ]
 
     def to_csv(self, split: list[str] | None = None) -> str:
         out = io.StringIO()
@@ -197,20 +215,34 @@ class UserDataset:
         Uploading it again gives the same data set (and id)."""
         points = []
         for u1, u2, label, part in self.export_rows(split):
-            point = {"x1": float(u1), "x2": float(u2),
-                     "label": label if self.problem == "classification" else float(label)}
+            point = {
+                "x1": float(u1),
+                "x2": float(u2),
+                "label": label if self.problem == "classification" else float(label),
+            }
             if part:
                 point["split"] = part
             points.append(point)
-        return {"id": dataset_id, "problem": self.problem, "columns": ["x1", "x2", "label"],
-                "source_columns": list(self.columns),
-                "classes": list(self.classes),
-                "scale": self.to_record()["scale"], "points": points}
+        return {
+            "id": dataset_id,
+            "problem": self.problem,
+            "columns": ["x1", "x2", "label"],
+            "source_columns": list(self.columns),
+            "classes": list(self.classes),
+            "scale": self.to_record()["scale"],
+            "points": points,
+        }
 
     def summary(self, dataset_id: str | None = None) -> dict:
         """What the API answers about a data set (no points)."""
-        return {"id": dataset_id, "points": self.num_points, "classes": list(self.classes), "problem": self.problem,
-                "columns": list(self.columns), "scale": self.to_record()["scale"]}
+        return {
+            "id": dataset_id,
+            "points": self.num_points,
+            "classes": list(self.classes),
+            "problem": self.problem,
+            "columns": list(self.columns),
+            "scale": self.to_record()["scale"],
+        }
 
 
 # --- reading files ---------------------------------------------------------------
@@ -239,28 +271,35 @@ def _shown(value) -> str:
 def decode_text(body: bytes) -> str:
     """The text of a file: UTF-8 (with or without a byte-order mark)."""
     if not body.strip():
-        raise DataError("The file is empty. It needs a header line (for example x1,x2,label) and at least "
-                        f"{MIN_POINTS} rows of data.")
+        raise DataError(
+            "The file is empty. It needs a header line (for example x1,x2,label) and at least "
+            f"{MIN_POINTS} rows of data."
+        )
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError("The file is UTF-16 text. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+        raise DataError('The file is UTF-16 text. Save it as UTF-8 (in Excel: "CSV UTF-8") and upload it again.')
     head = body[:4096]
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13, 12))
     if b"\x00" in head or controls > len(head) // 20:
-        raise DataError("The file is not text: it looks like binary data (a spreadsheet such as .xlsx, an image or "
-                        "an archive?). Export it as CSV (comma-separated values) and upload that.")
+        raise DataError(
+            "The file is not text: it looks like binary data (a spreadsheet such as .xlsx, an image or "
+            "an archive?). Export it as CSV (comma-separated values) and upload that."
+        )
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = body[: error.start].count(b"\n") + 1
-        raise DataError(f"The file is not UTF-8 text: byte 0x{body[error.start]:02X} on line {line} cannot be read. "
-                        "Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.") from None
+        raise DataError(
+            f"The file is not UTF-8 text: byte 0x{body[error.start]:02X} on line {line} cannot be read. "
+            'Save the file as UTF-8 (in Excel: "CSV UTF-8") and upload it again.'
+        ) from None
 
 
 def read_table(body: bytes, kind: str = "csv") -> Table:
     """The cells of a CSV (`kind` "csv") or JSON ("json") file."""
     if len(body) > MAX_BYTES:
-        raise DataError(f"The file is {len(body):,} bytes; the most is {MAX_BYTES:,} (2 MB). "
-                        f"Upload at most {MAX_POINTS:,} rows.")
+        raise DataError(
+            f"The file is {len(body):,} bytes; the most is {MAX_BYTES:,} (2 MB). Upload at most {MAX_POINTS:,} rows."
+        )
     text = decode_text(body)
     return _read_json(text) if kind == "json" else _read_csv(text)
 
@@ -290,8 +329,10 @@ def _read_csv(text: str) -> Table:
         data = numbered[1:]
     _check_names(columns)
     if not data:
-        raise DataError(f"The file has a header ({', '.join(columns)}) but no rows of data. "
-                        f"Add at least {MIN_POINTS} rows below the header.")
+        raise DataError(
+            f"The file has a header ({', '.join(columns)}) but no rows of data. "
+            f"Add at least {MIN_POINTS} rows below the header."
+        )
     if len(data) > MAX_POINTS:
         raise DataError(f"The file has {len(data):,} rows of data; the most is {MAX_POINTS:,}. Remove some rows.")
     rows, places = [], []
@@ -300,8 +341,10 @@ def _read_csv(text: str) -> Table:
         while len(row) > len(columns) and row[-1] == "":
             row.pop()  # a trailing separator
         if len(row) != len(columns):
-            raise DataError(f"Row {line} has {len(row)} value{'s' if len(row) != 1 else ''} but the header has "
-                            f"{len(columns)} columns ({', '.join(columns)}). Give every row one value per column.")
+            raise DataError(
+                f"Row {line} has {len(row)} value{'s' if len(row) != 1 else ''} but the header has "
+                f"{len(columns)} columns ({', '.join(columns)}). Give every row one value per column."
+            )
         if delimiter == ";":
             row = [re.sub(r"^(-?\d+),(\d+)$", r"\1.\2", cell) for cell in row]  # decimal commas
         rows.append(tuple(row))
@@ -313,8 +356,10 @@ def _check_names(columns: list[str]) -> None:
     seen: dict[str, int] = {}
     for index, name in enumerate(columns):
         if name in seen:
-            raise DataError(f"The column name {_shown(name)} appears twice (columns {seen[name] + 1} and {index + 1}). "
-                            "Rename one of them.")
+            raise DataError(
+                f"The column name {_shown(name)} appears twice (columns {seen[name] + 1} and {index + 1}). "
+                "Rename one of them."
+            )
         seen[name] = index
 
 
@@ -338,17 +383,21 @@ def _read_json(text: str) -> Table:
         if document.get("problem") in PROBLEMS:
             hints["problem"] = document["problem"]
         scale = document.get("scale")
-        if scale == "none" or (isinstance(scale, dict) and all(
-                scale.get(key) in (None, [0, 1], [0.0, 1.0]) for key in ("x1", "x2", "label"))):
+        if scale == "none" or (
+            isinstance(scale, dict)
+            and all(scale.get(key) in (None, [0, 1], [0.0, 1.0]) for key in ("x1", "x2", "label"))
+        ):
             hints["scale"] = "none"  # already in the plane (drawn data), as our export says
         items = document.get("points", document.get("rows"))
         if not isinstance(items, list):
-            raise DataError("The JSON file needs a list of points: either the whole file is a list, or an object with "
-                            "a \"points\" list, e.g. {\"points\": [{\"x1\": 1, \"x2\": 2, \"label\": \"a\"}, …]}.")
+            raise DataError(
+                "The JSON file needs a list of points: either the whole file is a list, or an object with "
+                'a "points" list, e.g. {"points": [{"x1": 1, "x2": 2, "label": "a"}, …]}.'
+            )
     elif isinstance(document, list):
         items = document
     else:
-        raise DataError("The JSON file must hold a list of points, e.g. [{\"x1\": 1, \"x2\": 2, \"label\": \"a\"}, …].")
+        raise DataError('The JSON file must hold a list of points, e.g. [{"x1": 1, "x2": 2, "label": "a"}, …].')
     if not items:
         raise DataError(f"The JSON file has no points. It needs at least {MIN_POINTS}.")
     if len(items) > MAX_POINTS:
@@ -363,8 +412,10 @@ def _read_json(text: str) -> Table:
             columns = ["x1", "x2", "label", "split"][:width] if width <= 4 else [f"column{i + 1}" for i in range(width)]
         columns = [str(name) for name in columns]
     else:
-        raise DataError("Point 1 of the JSON file is neither an object nor a list. Write each point as "
-                        "{\"x1\": …, \"x2\": …, \"label\": …} or [x1, x2, label].")
+        raise DataError(
+            "Point 1 of the JSON file is neither an object nor a list. Write each point as "
+            '{"x1": …, "x2": …, "label": …} or [x1, x2, label].'
+        )
     rows, places = [], []
     for index, item in enumerate(items):
         place = f"point {index + 1}"
@@ -372,27 +423,36 @@ def _read_json(text: str) -> Table:
             row = tuple(item.get(name) for name in columns)
         elif isinstance(item, list):
             if len(item) != len(columns):
-                raise DataError(f"Point {index + 1} has {len(item)} values but point 1 has {len(columns)}. "
-                                "Give every point the same number of values.")
+                raise DataError(
+                    f"Point {index + 1} has {len(item)} values but point 1 has {len(columns)}. "
+                    "Give every point the same number of values."
+                )
             row = tuple(item)
         else:
             raise DataError(f"Point {index + 1} is {_shown(item)}; write it like point 1.")
         for name, cell in zip(columns, row):
             if isinstance(cell, (dict, list)):
-                raise DataError(f"Point {index + 1}, {name}: a value must be a number or a name, not a nested "
-                                f"{'object' if isinstance(cell, dict) else 'list'}.")
+                raise DataError(
+                    f"Point {index + 1}, {name}: a value must be a number or a name, not a nested "
+                    f"{'object' if isinstance(cell, dict) else 'list'}."
+                )
         rows.append(row)
         places.append(place)
     source = document.get("source_columns") if isinstance(document, dict) else None
-    if (isinstance(source, list) and len(source) == 3 and all(isinstance(c, str) and c for c in source)
-            and hints.get("x1") in columns and hints.get("x2") in columns and hints.get("label") in columns):
+    if (
+        isinstance(source, list)
+        and len(source) == 3
+        and all(isinstance(c, str) and c for c in source)
+        and hints.get("x1") in columns
+        and hints.get("x2") in columns
+        and hints.get("label") in columns
+    ):
         # Our own export: points keyed x1, x2, label; the user's names come back.
         names = dict(zip((hints["x1"], hints["x2"], hints["label"]), source))
         columns = [names.get(name, name) for name in columns]
         hints.update(x1=source[0], x2=source[1], label=source[2])
     _check_names(columns)
-    hints = {key: value for key, value in hints.items()
-             if key in ("problem", "scale") or value in columns}
+    hints = {key: value for key, value in hints.items() if key in ("problem", "scale") or value in columns}
     return Table(tuple(columns), tuple(rows), tuple(places), classes, tuple(hints.items()))
 
 
@@ -412,11 +472,15 @@ def _number(cell, place: str, column: str, role: str) -> float:
         try:
             value = float(cell)
         except ValueError:
-            raise DataError(f"{where}: {_shown(cell)} is not a number. {role} must be numbers; fix the value, "
-                            "or choose other columns.") from None
+            raise DataError(
+                f"{where}: {_shown(cell)} is not a number. {role} must be numbers; fix the value, "
+                "or choose other columns."
+            ) from None
     if not math.isfinite(value):
-        raise DataError(f"{where}: {_shown(cell)} is not a finite number. Every value must be a finite number; "
-                        f"fix or delete the {place.split()[0]}.")
+        raise DataError(
+            f"{where}: {_shown(cell)} is not a finite number. Every value must be a finite number; "
+            f"fix or delete the {place.split()[0]}."
+        )
     return value
 
 
@@ -432,19 +496,27 @@ def _class_name(cell) -> str:
 
 def _column(table: Table, name: str | None, role: str) -> int:
     if name not in table.columns:
-        raise DataError(f"There is no column {_shown(name)} for {role}. The file's columns are: "
-                        f"{', '.join(table.columns)}.")
+        raise DataError(
+            f"There is no column {_shown(name)} for {role}. The file's columns are: {', '.join(table.columns)}."
+        )
     return table.columns.index(name)
 
 
 def _looks_numeric(table: Table, index: int) -> bool:
     cell = table.rows[0][index]
     return (isinstance(cell, (int, float)) and not isinstance(cell, bool)) or (
-        isinstance(cell, str) and _is_number_text(cell))
+        isinstance(cell, str) and _is_number_text(cell)
+    )
 
 
-def build_dataset(table: Table, x1: str | None = None, x2: str | None = None, label: str | None = None,
-                  problem: str | None = None, scale: str | None = None) -> UserDataset:
+def build_dataset(
+    table: Table,
+    x1: str | None = None,
+    x2: str | None = None,
+    label: str | None = None,
+    problem: str | None = None,
+    scale: str | None = None,
+) -> UserDataset:
     """Pick the columns (defaults: what a JSON file names, else a column named
     `label`, else the last; the first two numeric columns besides it), read the
     numbers, find the classes or the target, and scale into the plane (`scale`
@@ -461,11 +533,15 @@ def build_dataset(table: Table, x1: str | None = None, x2: str | None = None, la
     columns = table.columns
     if len(columns) < 3:
         count = "only one column" if len(columns) == 1 else f"only {len(columns)} columns"
-        raise DataError(f"The file has {count} ({', '.join(columns)}). It needs three: two numeric inputs (x1, x2) "
-                        "and a label, separated by commas.")
+        raise DataError(
+            f"The file has {count} ({', '.join(columns)}). It needs three: two numeric inputs (x1, x2) "
+            "and a label, separated by commas."
+        )
     if len(table.rows) < MIN_POINTS:
-        raise DataError(f"The file has {len(table.rows)} row{'s' if len(table.rows) != 1 else ''} of data; "
-                        f"at least {MIN_POINTS} are needed. Add more rows.")
+        raise DataError(
+            f"The file has {len(table.rows)} row{'s' if len(table.rows) != 1 else ''} of data; "
+            f"at least {MIN_POINTS} are needed. Add more rows."
+        )
     if len(table.rows) > MAX_POINTS:
         raise DataError(f"The file has {len(table.rows):,} rows; the most is {MAX_POINTS:,}. Remove some rows.")
     if label is None:
@@ -487,31 +563,49 @@ def build_dataset(table: Table, x1: str | None = None, x2: str | None = None, la
     if inputs[0] == inputs[1]:
         raise DataError(f"x1 and x2 are both the column {_shown(columns[inputs[0]])}; choose two different columns.")
     if label_index in inputs:
-        raise DataError(f"The column {_shown(columns[label_index])} cannot be both an input and the label; "
-                        "choose another label column.")
+        raise DataError(
+            f"The column {_shown(columns[label_index])} cannot be both an input and the label; "
+            "choose another label column."
+        )
     role_text = "x1 and x2 (the inputs)"
-    u = np.array([[_number(row[i], place, columns[i], role_text) for i in inputs]
-                  for row, place in zip(table.rows, table.places)], dtype=np.float64).reshape(-1, 2)
+    u = np.array(
+        [
+            [_number(row[i], place, columns[i], role_text) for i in inputs]
+            for row, place in zip(table.rows, table.places)
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 2)
     cells = [row[label_index] for row in table.rows]
     label_name = columns[label_index]
     for cell, place in zip(cells, table.places):
         if cell is None or (isinstance(cell, str) and cell.strip() == ""):
-            raise DataError(f"{place[0].upper()}{place[1:]}, column {_shown(label_name)} (the label) is empty. "
-                            f"Fill it in or delete the {place.split()[0]}.")
-    numeric_labels = all(isinstance(c, (int, float)) and not isinstance(c, bool) or
-                         (isinstance(c, str) and _is_number_text(c)) for c in cells)
+            raise DataError(
+                f"{place[0].upper()}{place[1:]}, column {_shown(label_name)} (the label) is empty. "
+                f"Fill it in or delete the {place.split()[0]}."
+            )
+    numeric_labels = all(
+        isinstance(c, (int, float)) and not isinstance(c, bool) or (isinstance(c, str) and _is_number_text(c))
+        for c in cells
+    )
     if problem is None:
         if numeric_labels and table.classes is None:
             distinct = {float(c) for c in cells}
-            problem = ("classification" if len(distinct) <= MAX_CLASSES and all(v.is_integer() for v in distinct)
-                       else "regression")
+            problem = (
+                "classification"
+                if len(distinct) <= MAX_CLASSES and all(v.is_integer() for v in distinct)
+                else "regression"
+            )
         else:
             problem = "classification"
-    scales: list[Scale | None] = [_fit(u[:, 0], columns[inputs[0]], scale, table, PLANE_HALF),
-                                  _fit(u[:, 1], columns[inputs[1]], scale, table, PLANE_HALF)]
+    scales: list[Scale | None] = [
+        _fit(u[:, 0], columns[inputs[0]], scale, table, PLANE_HALF),
+        _fit(u[:, 1], columns[inputs[1]], scale, table, PLANE_HALF),
+    ]
     if problem == "regression":
-        targets = np.array([_number(c, place, label_name, "The regression target")
-                            for c, place in zip(cells, table.places)], dtype=np.float64)
+        targets = np.array(
+            [_number(c, place, label_name, "The regression target") for c, place in zip(cells, table.places)],
+            dtype=np.float64,
+        )
         scales.append(_fit(targets, label_name, scale, table, 1.0, limit=math.inf))
         classes: tuple[str, ...] = ()
         labels = targets
@@ -519,8 +613,13 @@ def build_dataset(table: Table, x1: str | None = None, x2: str | None = None, la
         classes, labels = _classes(cells, label_name, table, numeric_labels)
         scales.append(None)
     values = np.column_stack([u, labels]).astype(np.float64)
-    return UserDataset(problem=problem, columns=(columns[inputs[0]], columns[inputs[1]], label_name),
-                       classes=classes, scales=tuple(scales), values=values)
+    return UserDataset(
+        problem=problem,
+        columns=(columns[inputs[0]], columns[inputs[1]], label_name),
+        classes=classes,
+        scales=tuple(scales),
+        values=values,
+    )
 
 
 def _fit(values: np.ndarray, name: str, scale: str, table: Table, half: float, limit: float = PLANE_LIMIT) -> Scale:
@@ -528,9 +627,11 @@ def _fit(values: np.ndarray, name: str, scale: str, table: Table, half: float, l
         outside = np.flatnonzero(np.abs(values) > limit)
         if outside.size:
             i = int(outside[0])
-            raise DataError(f"{table.places[i][0].upper()}{table.places[i][1:]}, column {_shown(name)}: "
-                            f"{number_text(values[i])} is outside the plane (−{limit:g}…{limit:g}). "
-                            "Upload without scale=none to have the values scaled.")
+            raise DataError(
+                f"{table.places[i][0].upper()}{table.places[i][1:]}, column {_shown(name)}: "
+                f"{number_text(values[i])} is outside the plane (−{limit:g}…{limit:g}). "
+                "Upload without scale=none to have the values scaled."
+            )
         return IDENTITY
     low, high = float(values.min()), float(values.max())
     if high == low:
@@ -545,8 +646,10 @@ def _classes(cells: list, name: str, table: Table, numeric: bool) -> tuple[tuple
         classes = table.classes
         for cell, place in zip(names, table.places):
             if cell not in classes:
-                raise DataError(f"{place[0].upper()}{place[1:]}, column {_shown(name)}: {_shown(cell)} is not one of "
-                                f"the classes {', '.join(classes)}. Use one of them, or leave \"classes\" out.")
+                raise DataError(
+                    f"{place[0].upper()}{place[1:]}, column {_shown(name)}: {_shown(cell)} is not one of "
+                    f'the classes {", ".join(classes)}. Use one of them, or leave "classes" out.'
+                )
     else:
         distinct = set(names)
         if numeric:
@@ -554,14 +657,18 @@ def _classes(cells: list, name: str, table: Table, numeric: bool) -> tuple[tuple
         else:
             classes = tuple(sorted(distinct))
         if len(classes) < 2:
-            raise DataError(f"The label column {_shown(name)} has only one class ({_shown(classes[0])}); "
-                            "classification needs at least two. Check the label column, or use problem=regression "
-                            "for a numeric target.")
+            raise DataError(
+                f"The label column {_shown(name)} has only one class ({_shown(classes[0])}); "
+                "classification needs at least two. Check the label column, or use problem=regression "
+                "for a numeric target."
+            )
     if len(classes) > MAX_CLASSES:
-        shown = ", ".join(classes[:MAX_CLASSES + 1]) + ("…" if len(classes) > MAX_CLASSES + 1 else "")
-        raise DataError(f"The label column {_shown(name)} has {len(classes)} different values ({shown}); "
-                        f"classification allows at most {MAX_CLASSES} classes. Choose another label column, or use "
-                        "problem=regression for a numeric target.")
+        shown = ", ".join(classes[: MAX_CLASSES + 1]) + ("…" if len(classes) > MAX_CLASSES + 1 else "")
+        raise DataError(
+            f"The label column {_shown(name)} has {len(classes)} different values ({shown}); "
+            f"classification allows at most {MAX_CLASSES} classes. Choose another label column, or use "
+            "problem=regression for a numeric target."
+        )
     index = {cls: i for i, cls in enumerate(classes)}
     return tuple(classes), np.array([index[cell] for cell in names], dtype=np.float64)
 

@@ -165,8 +165,7 @@ def _pi_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             mantissa += 1
         nearest = float(mantissa) * 2.0 ** (shift - bits - 1)
         high_words.append(struct.unpack(">Q", struct.pack(">d", nearest))[0] >> 32)
-    return (np.array(chunks, dtype=np.int64), np.array(pio2, dtype=np.float64),
-            np.array(high_words, dtype=np.int64))
+    return (np.array(chunks, dtype=np.int64), np.array(pio2, dtype=np.float64), np.array(high_words, dtype=np.int64))
 
 
 _TWO_OVER_PI, _PIO2, _NPIO2_HW = _pi_tables()
@@ -778,6 +777,7 @@ def cos(x):
 
 # ---------------------------------------------------------------- array forms
 
+
 @numba.vectorize(cache=True)
 def tanh_array(x):
     """Elementwise `tanh` (a NumPy ufunc)."""
@@ -821,5 +821,12 @@ def cos_array(x):
 
 
 FUNCTIONS = {"tanh": tanh, "exp": exp, "expm1": expm1, "log": log, "log1p": log1p, "sin": sin, "cos": cos}
-ARRAY_FUNCTIONS = {"tanh": tanh_array, "exp": exp_array, "expm1": expm1_array, "log": log_array,
-                   "log1p": log1p_array, "sin": sin_array, "cos": cos_array}
+ARRAY_FUNCTIONS = {
+    "tanh": tanh_array,
+    "exp": exp_array,
+    "expm1": expm1_array,
+    "log": log_array,
+    "log1p": log1p_array,
+    "sin": sin_array,
+    "cos": cos_array,
+}

@@ -27,8 +27,10 @@ class Refused(RuntimeError):
 
 def _refusal(total: int, own: int, max_sessions: int, per_client: int) -> str | None:
     if own >= per_client:
-        return (f"your address already holds {per_client} sessions, the most one address may have; "
-                f"close a tab or ask whoever runs the server to raise --max-sessions-per-client")
+        return (
+            f"your address already holds {per_client} sessions, the most one address may have; "
+            f"close a tab or ask whoever runs the server to raise --max-sessions-per-client"
+        )
     if total >= max_sessions:
         return f"the server already holds {max_sessions} sessions; try again later"
     return None
@@ -44,8 +46,9 @@ class LocalLedger:
 
     def try_take(self, client: str) -> str | None:
         """Count one more session for `client`, or return why not."""
-        reason = _refusal(sum(self.counts.values()), self.counts[client], self.max_sessions,
-                          self.max_sessions_per_client)
+        reason = _refusal(
+            sum(self.counts.values()), self.counts[client], self.max_sessions, self.max_sessions_per_client
+        )
         if reason is None:
             self.counts[client] += 1
         return reason

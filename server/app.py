@@ -81,14 +81,27 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         app.state.datasets = datasets_api.DatasetLookup(app.state.store)
         app.state.example_ids = datasets_api.store_examples(app.state.store)
         # --checkpoint-seconds 0 turns checkpoints off (sessions then live in this process only).
-        app.state.checkpoints = (Checkpoints(app.state.store, every_seconds=options.checkpoint_seconds,
-                                             ttl_seconds=options.checkpoint_ttl_seconds)
-                                 if options.checkpoint_seconds > 0 else None)
-        app.state.services = Services(registry, scheduler, options, datasets=app.state.datasets,
-                                      store=app.state.store, checkpoints=app.state.checkpoints)
+        app.state.checkpoints = (
+            Checkpoints(
+                app.state.store, every_seconds=options.checkpoint_seconds, ttl_seconds=options.checkpoint_ttl_seconds
+            )
+            if options.checkpoint_seconds > 0
+            else None
+        )
+        app.state.services = Services(
+            registry,
+            scheduler,
+            options,
+            datasets=app.state.datasets,
+            store=app.state.store,
+            checkpoints=app.state.checkpoints,
+        )
         app.state.registry = registry
         app.state.lag = LoopLag()
-        tasks = [asyncio.create_task(_reap_forever(registry, app.state.checkpoints)), asyncio.create_task(app.state.lag.watch())]
+        tasks = [
+            asyncio.create_task(_reap_forever(registry, app.state.checkpoints)),
+            asyncio.create_task(app.state.lag.watch()),
+        ]
         try:
             yield
         finally:
@@ -120,8 +133,9 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         # A shared store (Redis) lost while running: the request fails, the server
         # and its sessions go on; the details go to the log, not to the page.
         logging.getLogger("playground").warning("store unavailable: %s", error)
-        return JSONResponse({"detail": "The data store is not reachable just now. Try again in a minute."},
-                            status_code=503)
+        return JSONResponse(
+            {"detail": "The data store is not reachable just now. Try again in a minute."}, status_code=503
+        )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -138,8 +152,13 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
             return None
         if _is_loopback(request.client.host if request.client else ""):
             return None
-        return JSONResponse({"error": "the server's figures are only for its own machine, or with its token "
-                                      "(start it with --stats-token and send X-Stats-Token)"}, status_code=403)
+        return JSONResponse(
+            {
+                "error": "the server's figures are only for its own machine, or with its token "
+                "(start it with --stats-token and send X-Stats-Token)"
+            },
+            status_code=403,
+        )
 
     @app.get("/stats")
     async def stats(request: Request):
@@ -148,10 +167,16 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         if (refusal := stats_refusal(request)) is not None:
             return refusal
         services = app.state.services
-        return {"pid": os.getpid(), "sessions": len(services.registry), "tasks": len(asyncio.all_tasks()),
-                "threads": threading.active_count(), "rss_kib": _rss_kib(),
-                "engine_threads": services.scheduler.threads, "turns_waiting": services.scheduler.waiting(),
-                **app.state.lag.summary()}
+        return {
+            "pid": os.getpid(),
+            "sessions": len(services.registry),
+            "tasks": len(asyncio.all_tasks()),
+            "threads": threading.active_count(),
+            "rss_kib": _rss_kib(),
+            "engine_threads": services.scheduler.threads,
+            "turns_waiting": services.scheduler.waiting(),
+            **app.state.lag.summary(),
+        }
 
     @app.post("/stats/reset")
     async def stats_reset(request: Request):
@@ -205,9 +230,11 @@ class LoopLag:
 
     def summary(self) -> dict:
         ordered = sorted(self.samples) or [0.0]
-        return {"loop_lag_ms_max": round(ordered[-1], 2),
-                "loop_lag_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))], 2),
-                "loop_lag_samples": len(self.samples)}
+        return {
+            "loop_lag_ms_max": round(ordered[-1], 2),
+            "loop_lag_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))], 2),
+            "loop_lag_samples": len(self.samples),
+        }
 
     def reset(self) -> None:
         self.samples.clear()

@@ -26,12 +26,20 @@ from .frames import FrameWriter
 
 CONFIGS = {
     "a": ("", "2→4→2→1 tanh, 250/250", 2553, 7.5),
-    "b": ("dataset=spiral&x=true&y=true&xTimesY=true&xSquared=true&ySquared=true&sinX=true&sinY=true"
-          "&networkShape=8,8,8,8,8,8&activation=tanh&learningRate=0.03&batchSize=10&noise=0&percTrainData=50",
-          "7→8×6→1 tanh, 250/250", 279, 43.4),
+    "b": (
+        "dataset=spiral&x=true&y=true&xTimesY=true&xSquared=true&ySquared=true&sinX=true&sinY=true"
+        "&networkShape=8,8,8,8,8,8&activation=tanh&learningRate=0.03&batchSize=10&noise=0&percTrainData=50",
+        "7→8×6→1 tanh, 250/250",
+        279,
+        43.4,
+    ),
     "c": ("dataset=circle&x=false&y=false&xSquared=true&ySquared=true&networkShape=", "2→1, 250/250", 6981, 4.3),
-    "d": ("dataset=xor&x=true&y=true&networkShape=4,2&activation=relu&learningRate=0.03", "2→4→2→1 ReLU, 250/250",
-          3069, 7.3),
+    "d": (
+        "dataset=xor&x=true&y=true&networkShape=4,2&activation=relu&learningRate=0.03",
+        "2→4→2→1 ReLU, 250/250",
+        3069,
+        7.3,
+    ),
     "e": ("problem=regression&regDataset=reg-plane", "2→4→2→1 tanh, linear out, 600/600", 928, 9.2),
 }
 SEEDS = ("0.12345", "0.23456", "0.34567", "0.45678", "0.56789")
@@ -57,6 +65,7 @@ def frame_cost(config: str, frames: int) -> dict:
     session = session_for(config, SEEDS[0])
     session.step(50)
     writer = FrameWriter()
+
     def share() -> dict:
         return {"hash": "", "notices": [], "hidden": []}
 
@@ -68,13 +77,18 @@ def frame_cost(config: str, frames: int) -> dict:
         message = writer.frame(session, session_id="bench", playing=True, focus=None, share=share)
         times.append((time.process_time() - started) * 1000)
     header_length = int.from_bytes(message[:4], "little")
-    header = json.loads(message[4:4 + header_length])
-    payload = message[4 + header_length:]
+    header = json.loads(message[4 : 4 + header_length])
+    payload = message[4 + header_length :]
     started = time.perf_counter()
     as_text = json.dumps({**header, "gridsBase64": base64.b64encode(payload).decode("ascii")})
     base64_ms = (time.perf_counter() - started) * 1000
-    return {"ms": statistics.median(times), "best_ms": min(times), "bytes": len(message),
-            "base64_bytes": len(as_text.encode()), "base64_extra_ms": base64_ms}
+    return {
+        "ms": statistics.median(times),
+        "best_ms": min(times),
+        "bytes": len(message),
+        "base64_bytes": len(as_text.encode()),
+        "base64_extra_ms": base64_ms,
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -89,9 +103,15 @@ def run(quick: bool = False) -> dict:
             warmup, epochs = (50, 200) if quick else ((200, 600) if slow else (500, 1500))
             rates = [epochs_per_second(name, seed, warmup, epochs) for seed in seeds]
             per_sweep[name].append((statistics.median(r[0] for r in rates), statistics.median(r[1] for r in rates)))
-    return {name: {"cpu": statistics.median(r[0] for r in rows), "cpu_best": max(r[0] for r in rows),
-                   "wall": statistics.median(r[1] for r in rows), "frame": frame_cost(name, 30 if quick else 200)}
-            for name, rows in per_sweep.items()}
+    return {
+        name: {
+            "cpu": statistics.median(r[0] for r in rows),
+            "cpu_best": max(r[0] for r in rows),
+            "wall": statistics.median(r[1] for r in rows),
+            "frame": frame_cost(name, 30 if quick else 200),
+        }
+        for name, rows in per_sweep.items()
+    }
 
 
 def markdown(results: dict) -> str:
@@ -108,7 +128,8 @@ def markdown(results: dict) -> str:
         lines.append(
             f"| {name} | {network} | {r['cpu']:,.0f} ({r['cpu_best']:,.0f}) | {r['wall']:,.0f} | {original_rate:,} | "
             f"{f['ms']:.2f} ({f['best_ms']:.2f}) | {original_frame} | {f['bytes']:,} | {f['base64_bytes']:,} "
-            f"(+{f['base64_extra_ms']:.2f} ms) |")
+            f"(+{f['base64_extra_ms']:.2f} ms) |"
+        )
     return "\n".join(lines) + "\n"
 
 

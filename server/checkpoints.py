@@ -105,8 +105,10 @@ class Checkpoints:
         try:
             body = self.store.get_checkpoint(session_id)
         except StoreUnavailable:
-            return None, ("The saved session cannot be reached just now (the server's store does not answer); "
-                          "this is the set-up of the link instead.")
+            return None, (
+                "The saved session cannot be reached just now (the server's store does not answer); "
+                "this is the set-up of the link instead."
+            )
         if body is None:
             return None, None
         try:

@@ -1,12 +1,12 @@
 """The `playground` command: `serve` (the default), `train` and `bench`.
 
-    playground                                   # serve on http://127.0.0.1:8000
-    playground serve --host 0.0.0.0 --port 8000 --workers 2
-    playground train "#dataset=xor&seed=0.5" --epochs 100
-    playground train "#data=<id>&seed=0.5" --store PATH    # a stored data set
-    playground train "#seed=0.5" --data mine.csv           # a CSV (or JSON) file of your own
-    playground export "/s/<id>" --epochs 50 --format numpy --output model.py
-    playground bench
+playground                                   # serve on http://127.0.0.1:8000
+playground serve --host 0.0.0.0 --port 8000 --workers 2
+playground train "#dataset=xor&seed=0.5" --epochs 100
+playground train "#data=<id>&seed=0.5" --store PATH    # a stored data set
+playground train "#seed=0.5" --data mine.csv           # a CSV (or JSON) file of your own
+playground export "/s/<id>" --epochs 50 --format numpy --output model.py
+playground bench
 """
 
 from __future__ import annotations
@@ -34,27 +34,46 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="playground", description="Neural Playground: a neural network you can tinker with in the browser.")
+    parser = argparse.ArgumentParser(
+        prog="playground", description="Neural Playground: a neural network you can tinker with in the browser."
+    )
     sub = parser.add_subparsers(dest="command")
     _add_serve_arguments(parser)
     _add_serve_arguments(sub.add_parser("serve", help="run the web app (the default)"))
     train_parser = sub.add_parser("train", help="train headless from a share link; one JSON line per epoch")
-    train_parser.add_argument("link", nargs="?", default="",
-                              help="a TensorFlow Playground or Neural Playground link, or just its hash")
+    train_parser.add_argument(
+        "link", nargs="?", default="", help="a TensorFlow Playground or Neural Playground link, or just its hash"
+    )
     train_parser.add_argument("--epochs", type=int, default=100, help="epochs to train (default 100)")
-    train_parser.add_argument("--store", default=None, metavar="PATH",
-                              help="the store holding the link's data=<id> (default: the file `serve` uses)")
-    train_parser.add_argument("--data", default=None, metavar="FILE",
-                              help="train on this CSV or JSON file (columns: the first two numbers and `label`)")
+    train_parser.add_argument(
+        "--store",
+        default=None,
+        metavar="PATH",
+        help="the store holding the link's data=<id> (default: the file `serve` uses)",
+    )
+    train_parser.add_argument(
+        "--data",
+        default=None,
+        metavar="FILE",
+        help="train on this CSV or JSON file (columns: the first two numbers and `label`)",
+    )
     export_parser = sub.add_parser("export", help="train from a link or a saved network and export the network")
     export_parser.add_argument("link", help="a share link or its hash, or a saved network's /s/<id> link")
     export_parser.add_argument("--epochs", type=int, default=0, help="epochs to train first (default 0)")
-    export_parser.add_argument("--format", choices=("json", "numpy", "onnx", "png"), default="json",
-                               help="json (the model, docs), numpy (a Python file with predict(points)), "
-                                    "onnx (needs the `onnx` extra), png (the decision map)")
+    export_parser.add_argument(
+        "--format",
+        choices=("json", "numpy", "onnx", "png"),
+        default="json",
+        help="json (the model, docs), numpy (a Python file with predict(points)), "
+        "onnx (needs the `onnx` extra), png (the decision map)",
+    )
     export_parser.add_argument("--output", required=True, metavar="FILE", help="the file to write")
-    export_parser.add_argument("--store", default=None, metavar="PATH",
-                               help="the store holding saved networks and data sets (default: the file `serve` uses)")
+    export_parser.add_argument(
+        "--store",
+        default=None,
+        metavar="PATH",
+        help="the store holding saved networks and data sets (default: the file `serve` uses)",
+    )
     bench_parser = sub.add_parser("bench", help="measure training speed and frame cost")
     bench_parser.add_argument("--out", default=None, help="also write the figures as Markdown to this file")
     bench_parser.add_argument("--quick", action="store_true", help="a short run, for a first look")
@@ -67,49 +86,108 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULTS.bind_host, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=1, help="processes, to use more cores (default 1)")
-    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
-                        help="another origin whose pages may connect (repeatable)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                        help="another host name the server answers to, e.g. behind a proxy (repeatable)")
-    parser.add_argument("--hold-seconds", type=float, default=DEFAULTS.hold_seconds,
-                        help=f"how long a dropped tab's session is kept for it to resume (default {DEFAULTS.hold_seconds:g})")
-    parser.add_argument("--max-sessions", type=int, default=DEFAULTS.max_sessions,
-                        help=f"sessions held at once; more tabs are asked to try again later (default {DEFAULTS.max_sessions})")
-    parser.add_argument("--max-sessions-per-client", type=int, default=DEFAULTS.max_sessions_per_client,
-                        help="sessions one client address may hold at once; raise it when a whole class comes "
-                             f"through one proxy address (default {DEFAULTS.max_sessions_per_client})")
-    parser.add_argument("--hello-seconds", type=float, default=DEFAULTS.hello_seconds,
-                        help=f"a new tab must start its session within this time (default {DEFAULTS.hello_seconds:g})")
-    parser.add_argument("--head-seconds", type=float, default=DEFAULTS.head_seconds,
-                        help="an HTTP request or websocket upgrade must arrive in full within this time "
-                             f"(default {DEFAULTS.head_seconds:g})")
-    parser.add_argument("--max-connections", type=int, default=DEFAULTS.max_connections,
-                        help=f"open connections at once, per worker (default {DEFAULTS.max_connections})")
-    parser.add_argument("--engine-threads", type=int, default=DEFAULTS.engine_threads,
-                        help=f"threads that train sessions, taking turns (default {DEFAULTS.engine_threads})")
-    parser.add_argument("--store", default=DEFAULTS.store or None, metavar="PATH|URL",
-                        help="where data sets, snapshots and session checkpoints are kept: a SQLite file "
-                             "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3) or redis://host:port/db, "
-                             "shared by several servers")
-    parser.add_argument("--checkpoint-seconds", type=float, default=DEFAULTS.checkpoint_seconds,
-                        help="how often a training session is written to the store, to survive a restart "
-                             f"(paused ones at every change; 0 = never; default {DEFAULTS.checkpoint_seconds:g})")
-    parser.add_argument("--stats-token", default=DEFAULTS.stats_token, metavar="TOKEN",
-                        help="lets /stats answer other machines that send it as X-Stats-Token "
-                             "(without it, /stats answers localhost only)")
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="another origin whose pages may connect (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the server answers to, e.g. behind a proxy (repeatable)",
+    )
+    parser.add_argument(
+        "--hold-seconds",
+        type=float,
+        default=DEFAULTS.hold_seconds,
+        help=f"how long a dropped tab's session is kept for it to resume (default {DEFAULTS.hold_seconds:g})",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=DEFAULTS.max_sessions,
+        help=f"sessions held at once; more tabs are asked to try again later (default {DEFAULTS.max_sessions})",
+    )
+    parser.add_argument(
+        "--max-sessions-per-client",
+        type=int,
+        default=DEFAULTS.max_sessions_per_client,
+        help="sessions one client address may hold at once; raise it when a whole class comes "
+        f"through one proxy address (default {DEFAULTS.max_sessions_per_client})",
+    )
+    parser.add_argument(
+        "--hello-seconds",
+        type=float,
+        default=DEFAULTS.hello_seconds,
+        help=f"a new tab must start its session within this time (default {DEFAULTS.hello_seconds:g})",
+    )
+    parser.add_argument(
+        "--head-seconds",
+        type=float,
+        default=DEFAULTS.head_seconds,
+        help="an HTTP request or websocket upgrade must arrive in full within this time "
+        f"(default {DEFAULTS.head_seconds:g})",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULTS.max_connections,
+        help=f"open connections at once, per worker (default {DEFAULTS.max_connections})",
+    )
+    parser.add_argument(
+        "--engine-threads",
+        type=int,
+        default=DEFAULTS.engine_threads,
+        help=f"threads that train sessions, taking turns (default {DEFAULTS.engine_threads})",
+    )
+    parser.add_argument(
+        "--store",
+        default=DEFAULTS.store or None,
+        metavar="PATH|URL",
+        help="where data sets, snapshots and session checkpoints are kept: a SQLite file "
+        "(default: $XDG_DATA_HOME/neural-playground/store.sqlite3) or redis://host:port/db, "
+        "shared by several servers",
+    )
+    parser.add_argument(
+        "--checkpoint-seconds",
+        type=float,
+        default=DEFAULTS.checkpoint_seconds,
+        help="how often a training session is written to the store, to survive a restart "
+        f"(paused ones at every change; 0 = never; default {DEFAULTS.checkpoint_seconds:g})",
+    )
+    parser.add_argument(
+        "--stats-token",
+        default=DEFAULTS.stats_token,
+        metavar="TOKEN",
+        help="lets /stats answer other machines that send it as X-Stats-Token "
+        "(without it, /stats answers localhost only)",
+    )
 
 
-def options_from(args) -> "ServerOptions":  # noqa: F821
+def options_from(args) -> ServerOptions:  # noqa: F821
     """The server options the command line asked for."""
     from .options import ServerOptions
 
     return ServerOptions(
-        bind_host=args.host, allowed_origins=tuple(args.allow_origin), allowed_hosts=tuple(args.allow_host),
-        hold_seconds=args.hold_seconds, max_sessions=args.max_sessions,
-        max_sessions_per_client=args.max_sessions_per_client, hello_seconds=args.hello_seconds,
+        bind_host=args.host,
+        allowed_origins=tuple(args.allow_origin),
+        allowed_hosts=tuple(args.allow_host),
+        hold_seconds=args.hold_seconds,
+        max_sessions=args.max_sessions,
+        max_sessions_per_client=args.max_sessions_per_client,
+        hello_seconds=args.hello_seconds,
         head_seconds=args.head_seconds,
-        max_connections=args.max_connections, engine_threads=args.engine_threads, stats_token=args.stats_token,
-        workers=args.workers, store=args.store or "", checkpoint_seconds=args.checkpoint_seconds)
+        max_connections=args.max_connections,
+        engine_threads=args.engine_threads,
+        stats_token=args.stats_token,
+        workers=args.workers,
+        store=args.store or "",
+        checkpoint_seconds=args.checkpoint_seconds,
+    )
 
 
 def serve(args) -> int:
@@ -132,12 +210,20 @@ def serve(args) -> int:
         return 2
     options = options_from(args)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    print(f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
-          flush=True)
+    print(
+        f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
+        flush=True,
+    )
     # Frames are mostly grid bytes: compressing them costs the event loop more
     # CPU time than the bandwidth it saves on a classroom network.
-    common = dict(host=args.host, port=args.port, ws_max_size=MAX_MESSAGE_BYTES, ws_per_message_deflate=False,
-                  log_level="warning", http=GuardedH11Protocol)
+    common = dict(
+        host=args.host,
+        port=args.port,
+        ws_max_size=MAX_MESSAGE_BYTES,
+        ws_per_message_deflate=False,
+        log_level="warning",
+        http=GuardedH11Protocol,
+    )
     if args.workers > 1:
         # The workers count their sessions together in a shared folder, and
         # read every option from the environment.
@@ -190,8 +276,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
     from engine.user_data import DataError, parse_dataset
 
     from .datasets_api import DatasetLookup
-    from .store import open_store
-    from .store import StoreError
+    from .store import StoreError, open_store
 
     if epochs < 0:
         print("playground train: --epochs must be 0 or more", file=err)

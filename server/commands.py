@@ -142,12 +142,22 @@ def on_trace(turn: Turn, command: protocol.TraceCommand) -> None:
     applied = command.type == "trace_step"
     trace = session.take_trace_step(command.index) if applied else session.trace(command.index)
     x1, x2, label = (float(v) for v in session.data.train[command.index])
-    turn.replies.append(protocol.TraceReply(
-        index=command.index, input=(x1, x2), label=label, features=trace.inputs.tolist(),
-        layers=[protocol.TraceLayer(z=z.tolist(), a=a.tolist(), delta=d.tolist())
-                for z, a, d in zip(trace.z, trace.a, trace.delta)],
-        weightGradients=[g.tolist() for g in trace.weight_gradients],
-        biasGradients=[g.tolist() for g in trace.bias_gradients], error=trace.error, applied=applied))
+    turn.replies.append(
+        protocol.TraceReply(
+            index=command.index,
+            input=(x1, x2),
+            label=label,
+            features=trace.inputs.tolist(),
+            layers=[
+                protocol.TraceLayer(z=z.tolist(), a=a.tolist(), delta=d.tolist())
+                for z, a, d in zip(trace.z, trace.a, trace.delta)
+            ],
+            weightGradients=[g.tolist() for g in trace.weight_gradients],
+            biasGradients=[g.tolist() for g in trace.bias_gradients],
+            error=trace.error,
+            applied=applied,
+        )
+    )
 
 
 def on_save(turn: Turn, command) -> None:
@@ -172,7 +182,5 @@ HANDLERS: dict[str, Callable[[Turn, object], None]] = {
     "hide": on_hide,
     "trace": on_trace,
     "trace_step": on_trace,
-
-
     "save": on_save,
 }

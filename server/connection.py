@@ -82,7 +82,9 @@ def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Op
         why = f"There is no saved network {snapshot_id[:24]} on this server (the link is wrong or it has expired)"
     session, parsed = build_session(link, datasets)
     notices = [f"{why}; this is the set-up of the link instead."]
-    return Opened(session, dict(parsed.hidden), list(parsed.unknown)), notices + list(parsed.notices) + list(session.notices)
+    return Opened(session, dict(parsed.hidden), list(parsed.unknown)), notices + list(parsed.notices) + list(
+        session.notices
+    )
 
 
 class Connection:
@@ -116,8 +118,10 @@ class Connection:
             if live is None and not self.inbox:
                 left = hello_seconds - (time.monotonic() - self.opened_at)
                 if left <= 0:
-                    transport.error(f"no hello arrived within {hello_seconds:g} s of connecting; "
-                                    f"the page must start with hello", "hello")
+                    transport.error(
+                        f"no hello arrived within {hello_seconds:g} s of connecting; the page must start with hello",
+                        "hello",
+                    )
                     transport.close_after_outbox(CLOSE_POLICY, "no hello in time")
                 else:
                     await transport.wait(left)
@@ -142,8 +146,9 @@ class Connection:
                 continue
             scheduler = self.services.scheduler
             asked_at = loop.time()
-            frame = await scheduler.run(self.account, partial(self._turn, commands, asked_at,
-                                                              scheduler.slice_seconds()))
+            frame = await scheduler.run(
+                self.account, partial(self._turn, commands, asked_at, scheduler.slice_seconds())
+            )
             self.pacer.space(asked_at + scheduler.spacing(self.account))
             await transport.flush()
             if frame is not None:
@@ -169,19 +174,24 @@ class Connection:
             try:
                 if command.snapshot:
                     opened, notices = await services.scheduler.run(
-                        self.account, partial(open_snapshot, command.snapshot, command.hash, services.store,
-                                              services.datasets), heavy=True)
+                        self.account,
+                        partial(open_snapshot, command.snapshot, command.hash, services.store, services.datasets),
+                        heavy=True,
+                    )
                 else:
                     session, parsed = await services.scheduler.run(
-                        self.account, partial(build_session, command.hash, services.datasets),
-                        heavy=len(command.hash) > LONG_LINK_CHARS)
+                        self.account,
+                        partial(build_session, command.hash, services.datasets),
+                        heavy=len(command.hash) > LONG_LINK_CHARS,
+                    )
                     opened = Opened(session, dict(parsed.hidden), list(parsed.unknown))
                     notices = list(parsed.notices) + list(session.notices)
             except BaseException:
                 registry.withdraw(client)
                 raise
-            live = registry.add(opened.session, client, hidden=opened.hidden, unknown=opened.unknown,
-                                link_notices=notices)
+            live = registry.add(
+                opened.session, client, hidden=opened.hidden, unknown=opened.unknown, link_notices=notices
+            )
         self.live = live
         self.writer.forget()
         self.pacer.forget()
@@ -203,8 +213,9 @@ class Connection:
                 return registry.resume(session_id)
             registry.free(held)  # another process took it over: its checkpoint is the newer
             checkpoints.forget(session_id)
-        opened, notice = await scheduler.run(self.account, partial(checkpoints.restore, session_id, services.datasets),
-                                             heavy=True)
+        opened, notice = await scheduler.run(
+            self.account, partial(checkpoints.restore, session_id, services.datasets), heavy=True
+        )
         if notice:
             self.transport.notice(notice)
         if opened is None or registry.held(session_id) is not None:
@@ -214,8 +225,14 @@ class Connection:
             registry.admit(client)
         except Refused:
             return None  # the new-session path says why
-        live = registry.add(opened.session, client, session_id=session_id, hidden=opened.hidden,
-                            unknown=opened.unknown, playing=opened.playing)
+        live = registry.add(
+            opened.session,
+            client,
+            session_id=session_id,
+            hidden=opened.hidden,
+            unknown=opened.unknown,
+            playing=opened.playing,
+        )
         checkpoints.claim(session_id)
         return live
 
@@ -265,8 +282,9 @@ class Connection:
         self.dirty = False
         if live.focus is not None and not node_exists(session, *live.focus):
             live.focus = None  # the hovered node went with a rebuild
-        return self.writer.frame(session, session_id=live.id, playing=live.playing, focus=live.focus,
-                                 share=lambda: self._share(live))
+        return self.writer.frame(
+            session, session_id=live.id, playing=live.playing, focus=live.focus, share=lambda: self._share(live)
+        )
 
     @staticmethod
     def _share(live: LiveSession) -> dict:

@@ -73,8 +73,9 @@ DRAIN_BYTES = 8 * MAX_BYTES
 
 async def _read_body(request: Request) -> bytes:
     """The request body, refused with 413 when it passes MAX_BYTES."""
-    too_big = HTTPException(413, f"The file is larger than {MAX_BYTES:,} bytes (2 MB). "
-                                 f"Upload at most {MAX_POINTS:,} rows.")
+    too_big = HTTPException(
+        413, f"The file is larger than {MAX_BYTES:,} bytes (2 MB). Upload at most {MAX_POINTS:,} rows."
+    )
     length = request.headers.get("content-length")
     declared = int(length) if length is not None and length.isdigit() else None
     if declared is not None and declared > DRAIN_BYTES:
@@ -92,7 +93,7 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _kind(request: Request, body: bytes) -> str:
-    """"json" for a JSON content type (or an untyped body that starts like JSON), else "csv"."""
+    """ "json" for a JSON content type (or an untyped body that starts like JSON), else "csv"."""
     content_type = request.headers.get("content-type", "").lower()
     if "json" in content_type:
         return "json"
@@ -102,8 +103,14 @@ def _kind(request: Request, body: bytes) -> str:
 
 
 @router.post("/api/datasets", status_code=201)
-async def upload(request: Request, x1: str | None = None, x2: str | None = None, label: str | None = None,
-                 problem: str | None = None, scale: str | None = None):
+async def upload(
+    request: Request,
+    x1: str | None = None,
+    x2: str | None = None,
+    label: str | None = None,
+    problem: str | None = None,
+    scale: str | None = None,
+):
     body = await _read_body(request)
     kind = _kind(request, body)
 
@@ -126,8 +133,9 @@ async def export(request: Request, name: str, seed: str | None = None, percTrain
         raise HTTPException(404, f"There is no export as .{suffix[:20]}; use .csv or .json.")
     body = await run_in_threadpool(_store(request).get_dataset, dataset_id)
     if body is None:
-        raise HTTPException(404, f"There is no data set {dataset_id[:40]!r} on this server. "
-                                 "Check the link, or upload the data again.")
+        raise HTTPException(
+            404, f"There is no data set {dataset_id[:40]!r} on this server. Check the link, or upload the data again."
+        )
     dataset = UserDataset.from_bytes(body)
     if suffix == "":
         return {**dataset.summary(dataset_id), "trainable": _trainable(dataset)}
@@ -162,6 +170,7 @@ async def examples(request: Request) -> list[dict]:
     listed = []
     for name, example in EXAMPLES.items():
         dataset = example_dataset(name)
-        listed.append({"name": name, "title": example.title, **dataset.summary(ids[name]),
-                       "trainable": _trainable(dataset)})
+        listed.append(
+            {"name": name, "title": example.title, **dataset.summary(ids[name]), "trainable": _trainable(dataset)}
+        )
     return listed

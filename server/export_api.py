@@ -21,8 +21,9 @@ router = APIRouter()
 @router.get("/api/export")
 def export(request: Request, snapshot: str = "", format: str = "json"):  # noqa: A002  (the query's name)
     if format not in MEDIA_TYPES:
-        return JSONResponse({"error": f"format must be one of {', '.join(MEDIA_TYPES)}, not {format[:20]!r}"},
-                            status_code=400)
+        return JSONResponse(
+            {"error": f"format must be one of {', '.join(MEDIA_TYPES)}, not {format[:20]!r}"}, status_code=400
+        )
     body = request.app.state.store.get_snapshot(snapshot)
     if body is None:
         return JSONResponse({"error": "there is no saved network with this id (it may have expired)"}, status_code=404)
@@ -32,5 +33,6 @@ def export(request: Request, snapshot: str = "", format: str = "json"):  # noqa:
     except (StateError, ExportError) as error:
         return JSONResponse({"error": str(error)}, status_code=422)
     name = f"neural-playground-{snapshot[:8]}-epoch{session.epoch}.{SUFFIXES[format]}"
-    return Response(data, media_type=MEDIA_TYPES[format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data, media_type=MEDIA_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

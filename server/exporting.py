@@ -19,8 +19,12 @@ from .datasets_api import DatasetLookup
 from .snapshots import open_saved
 
 SNAPSHOT_LINK = re.compile(r"(?:^|/)s/([0-9a-f]{24})(?:[?#]|$)")
-MEDIA_TYPES = {"json": "application/json", "numpy": "text/x-python", "onnx": "application/octet-stream",
-               "png": "image/png"}
+MEDIA_TYPES = {
+    "json": "application/json",
+    "numpy": "text/x-python",
+    "onnx": "application/octet-stream",
+    "png": "image/png",
+}
 SUFFIXES = {"json": "json", "numpy": "py", "onnx": "onnx", "png": "png"}
 
 
@@ -32,7 +36,9 @@ def session_for(link: str, store) -> tuple[Session, list[str]]:
     if found:
         body = store.get_snapshot(found.group(1))
         if body is None:
-            raise LookupError(f"there is no saved network {found.group(1)} in the store (the link is wrong or it has expired)")
+            raise LookupError(
+                f"there is no saved network {found.group(1)} in the store (the link is wrong or it has expired)"
+            )
         return open_saved(body, datasets).session, []
     parsed = parse_hash(link)
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=datasets)

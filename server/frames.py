@@ -22,16 +22,16 @@ import json
 import math
 import struct
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
 
 from engine.datasets import thumbnail_points
 from engine.features import FEATURES
-from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 from engine.rng import SeededStream
 from engine.session import Session
+from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 
 from .protocol import FrameHeader
 
@@ -106,8 +106,15 @@ class FrameWriter:
         self.layout_version = self.data_version = self.settings_version = None
         self.history_mark: tuple[int, int] | None = None  # (history generation, last epoch sent)
 
-    def frame(self, session: Session, *, session_id: str, playing: bool, focus: tuple[int, int] | None,
-              share: Callable[[], dict]) -> bytes:
+    def frame(
+        self,
+        session: Session,
+        *,
+        session_id: str,
+        playing: bool,
+        focus: tuple[int, int] | None,
+        share: Callable[[], dict],
+    ) -> bytes:
         """Encode `session` now. `share()` gives {"hash", "notices", "hidden"}
         for the settings block; it is called only when that block is sent.
         Returns the binary message."""
@@ -167,11 +174,19 @@ def output_grids(session: Session, picture) -> dict[str, bytes | None]:
     signed grid for ±1 labels and regression; winner and confidence grids
     (and output-node thumbnails) for K class indices."""
     if session.task.label_kind != "index":
-        return {"output": quantize(picture.output()), "outputClass": None, "outputConfidence": None,
-                "thumbnails": quantize(picture.thumbnails())}
+        return {
+            "output": quantize(picture.output()),
+            "outputClass": None,
+            "outputConfidence": None,
+            "thumbnails": quantize(picture.thumbnails()),
+        }
     winner, confidence = picture.winners()
-    return {"output": None, "outputClass": winner.tobytes(), "outputConfidence": quantize_unit(confidence),
-            "thumbnails": quantize(picture.thumbnails(outputs=True))}
+    return {
+        "output": None,
+        "outputClass": winner.tobytes(),
+        "outputConfidence": quantize_unit(confidence),
+        "thumbnails": quantize(picture.thumbnails(outputs=True)),
+    }
 
 
 def metrics_block(session: Session) -> dict:
@@ -179,8 +194,10 @@ def metrics_block(session: Session) -> dict:
     for classification also `test.predicted`, each test point's predicted
     class in data order (the page marks a confusion cell's points with it)."""
     numbers = session.metrics()
-    block = {part: {name: finite_or_none(value) if isinstance(value, float) else value
-                    for name, value in values.items()} for part, values in numbers.items()}
+    block = {
+        part: {name: finite_or_none(value) if isinstance(value, float) else value for name, value in values.items()}
+        for part, values in numbers.items()
+    }
     if "confusion" in block["test"]:
         block["test"]["predicted"] = session.predicted_classes().tolist()
     return block
@@ -195,25 +212,39 @@ def layout(session: Session) -> dict:
     it, whether the link hides it), the layer sizes [k, h1, …, outputs], the
     problem and the task: its label kind, class count K (null for regression)
     and palette (one colour per class, class 0 first)."""
-    features = [{"name": name, "label": FEATURES[name][0], "active": name in session.active,
-                 "hidden": name in session.hidden_inputs}
-                for name in FEATURES]
+    features = [
+        {
+            "name": name,
+            "label": FEATURES[name][0],
+            "active": name in session.active,
+            "hidden": name in session.hidden_inputs,
+        }
+        for name in FEATURES
+    ]
     task = session.task
-    return {"features": features, "layers": list(session.network.layer_sizes),
-            "problem": session.settings["problem"], "labelKind": task.label_kind,
-            "classes": None if task.label_kind == "real" else task.classes, "palette": list(task.palette)}
+    return {
+        "features": features,
+        "layers": list(session.network.layer_sizes),
+        "problem": session.settings["problem"],
+        "labelKind": task.label_kind,
+        "classes": None if task.label_kind == "real" else task.classes,
+        "palette": list(task.palette),
+    }
 
 
 def data_points(session: Session) -> dict:
     """The `data` block: train and test points as [x1, x2, label], the
     problem's dataset thumbnails and where the points come from
     (`engine.data_source` describe())."""
-    return {"train": session.data.train.tolist(), "test": session.data.test.tolist(),
-            "thumbnails": dataset_thumbnails(session.settings["problem"]),
-            "source": session.source.describe(session.settings)}
+    return {
+        "train": session.data.train.tolist(),
+        "test": session.data.test.tolist(),
+        "thumbnails": dataset_thumbnails(session.settings["problem"]),
+        "source": session.source.describe(session.settings),
+    }
 
 
-@lru_cache(maxsize=None)
+@cache
 def dataset_thumbnails(problem: str) -> dict[str, list]:
     """200 noise-free points per dataset of `problem`, as the original's
     thumbnails show them; always the same (from a fixed stream)."""

@@ -28,7 +28,7 @@ def host_name(host_header: str | None) -> str:
         return ""
     host = host_header.strip().lower()
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host[1:]
+        return host[1 : host.find("]")] if "]" in host else host[1:]
     if host.count(":") == 1:
         host = host.split(":", 1)[0]
     return host.rstrip(".")
@@ -73,8 +73,10 @@ class HostPolicy:
 
     def refusal(self, host_header: str | None) -> str:
         shown = (host_header or "(none)")[:80]
-        return (f"this server does not serve the host {shown}; open it as localhost or by its address, "
-                f"or start it with --allow-host {host_name(host_header) or 'NAME'}")
+        return (
+            f"this server does not serve the host {shown}; open it as localhost or by its address, "
+            f"or start it with --allow-host {host_name(host_header) or 'NAME'}"
+        )
 
 
 class HostGuard:
@@ -97,7 +99,14 @@ class HostGuard:
             await send({"type": "websocket.close", "code": 1008, "reason": "host not served"})
             return
         body = message.encode("utf-8")
-        await send({"type": "http.response.start", "status": 421,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 421,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -55,8 +55,11 @@ class GuardedH11Protocol(H11Protocol):
         self._head_timer = None
         self._head_scope = None
         if len(self.connections) > self.max_connections:
-            LOG.warning("refused a connection: %d connections are open, the most is %d",
-                        len(self.connections), self.max_connections)
+            LOG.warning(
+                "refused a connection: %d connections are open, the most is %d",
+                len(self.connections),
+                self.max_connections,
+            )
             transport.abort()
             return
         self._arm_head_timer()

@@ -61,8 +61,10 @@ class Inbox:
             if self.dropping:
                 return None
             self.dropping = True
-            return (f"commands arrive faster than they can be applied; more than {self.limit} are waiting, "
-                    f"so the newest ones (from {command.type}) are left out until the session catches up")
+            return (
+                f"commands arrive faster than they can be applied; more than {self.limit} are waiting, "
+                f"so the newest ones (from {command.type}) are left out until the session catches up"
+            )
         self.commands.append(StepBurst() if command.type == "step" else command)
         return None
 

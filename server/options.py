@@ -40,11 +40,12 @@ class ServerOptions:
         return {ENV_NAME: json.dumps(asdict(self))}
 
     @classmethod
-    def from_env(cls, environ=os.environ) -> "ServerOptions":
+    def from_env(cls, environ=os.environ) -> ServerOptions:
         raw = json.loads(environ.get(ENV_NAME, "{}"))
         known = {f.name for f in fields(cls)}
-        values = {name: tuple(value) if isinstance(value, list) else value
-                  for name, value in raw.items() if name in known}
+        values = {
+            name: tuple(value) if isinstance(value, list) else value for name, value in raw.items() if name in known
+        }
         return cls(**values)
 
 

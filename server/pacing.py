@@ -66,8 +66,7 @@ class Pacer:
         room = MAX_STEPS_OWED - self.steps_owed
         self.steps_owed += min(count, room)
         if count > room:
-            return (f"{MAX_STEPS_OWED} steps are already waiting to be trained; "
-                    f"{count - room} more were left out")
+            return f"{MAX_STEPS_OWED} steps are already waiting to be trained; {count - room} more were left out"
         return None
 
     def stop(self) -> None:

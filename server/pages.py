@@ -9,11 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 
 from engine.features import FEATURES
+from engine.session_state import StateError
 from engine.settings import HIDE_NAMES, SETTINGS
 
 from .assets import asset_dir
-from engine.session_state import StateError
-
 from .protocol import MAX_EDIT_VALUE
 from .snapshots import open_saved
 
@@ -35,8 +34,9 @@ def _setting_dict(setting) -> dict:
 
 SETTING_ROWS = [_setting_dict(s) for s in SETTINGS]
 # Safe inside <script type="application/json">: no "<", ">" or "&" can end the block.
-SETTINGS_JSON = (json.dumps(SETTING_ROWS, ensure_ascii=False)
-                 .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+SETTINGS_JSON = (
+    json.dumps(SETTING_ROWS, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+)
 
 
 def _page_context(snapshot_id: str | None = None) -> dict:
@@ -66,9 +66,13 @@ def snapshot_page(request: Request, snapshot_id: str):
     store = request.app.state.store
     body = store.get_snapshot(snapshot_id)
     if body is None:
-        return _missing(request, "This saved network does not exist",
-                        "There is no saved network at this link on this server: the link may be mistyped, "
-                        "or the network has expired.", 404)
+        return _missing(
+            request,
+            "This saved network does not exist",
+            "There is no saved network at this link on this server: the link may be mistyped, "
+            "or the network has expired.",
+            404,
+        )
     try:
         open_saved(body, request.app.state.datasets)
     except StateError as error:
@@ -77,9 +81,12 @@ def snapshot_page(request: Request, snapshot_id: str):
 
 
 def _missing(request: Request, title: str, reason: str, status: int):
-    return templates.TemplateResponse(request, "snapshot_missing.html",
-                                      {"title": title, "reason": reason, "static_url": "/static"},
-                                      status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "snapshot_missing.html",
+        {"title": title, "reason": reason, "static_url": "/static"},
+        status_code=status,
+    )
 
 
 @router.get("/healthz")

@@ -11,9 +11,9 @@ that one the byte layout. `docs/protocol.md` describes both for people.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from engine.settings import SPEED_CHOICES
 
@@ -115,12 +115,26 @@ class Focus(_Command):
 
 
 Command = Annotated[
-    Union[Hello, SetSettings, Play, Pause, Step, Reset, Regenerate, Speed, Edit, Focus, Hide, TraceCommand, Save],
+    Hello | SetSettings | Play | Pause | Step | Reset | Regenerate | Speed | Edit | Focus | Hide | TraceCommand | Save,
     Field(discriminator="type"),
 ]
 _COMMAND = TypeAdapter(Command)
-COMMAND_TYPES = ("hello", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit", "focus", "hide",
-                 "trace", "trace_step", "save")
+COMMAND_TYPES = (
+    "hello",
+    "set",
+    "play",
+    "pause",
+    "step",
+    "reset",
+    "regenerate",
+    "speed",
+    "edit",
+    "focus",
+    "hide",
+    "trace",
+    "trace_step",
+    "save",
+)
 
 
 class BadCommand(ValueError):
@@ -140,7 +154,7 @@ def parse_command(text: str) -> BaseModel:
     except (ValueError, RecursionError) as error:
         raise BadCommand(f"the message is not valid JSON ({str(error)[:80]})") from None
     if not isinstance(raw, dict):
-        raise BadCommand("a command must be a JSON object with a \"type\"")
+        raise BadCommand('a command must be a JSON object with a "type"')
     kind = raw.get("type")
     if kind not in COMMAND_TYPES:
         shown = str(kind)[:40]
@@ -148,8 +162,11 @@ def parse_command(text: str) -> BaseModel:
     if "\\ud" in text.lower():  # JSON escapes can spell a lone UTF-16 surrogate; raw text cannot
         where = _lone_surrogate(raw)
         if where is not None:
-            raise BadCommand(f"{where or 'message'}: contains a lone UTF-16 surrogate (half of a character), "
-                             f"which cannot be written into a link; send whole characters", kind)
+            raise BadCommand(
+                f"{where or 'message'}: contains a lone UTF-16 surrogate (half of a character), "
+                f"which cannot be written into a link; send whole characters",
+                kind,
+            )
     try:
         return _COMMAND.validate_python(raw)
     except ValidationError as error:

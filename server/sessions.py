@@ -96,8 +96,9 @@ class SessionRegistry:
 
     def reap(self, now: float) -> int:
         """Free sessions detached longer than the hold time; return how many."""
-        expired = [live for live in self._held.values()
-                   if not live.attached and now - live.detached_at >= self.hold_seconds]
+        expired = [
+            live for live in self._held.values() if not live.attached and now - live.detached_at >= self.hold_seconds
+        ]
         for live in expired:
             self._free(live)
         return len(expired)
@@ -108,8 +109,9 @@ class SessionRegistry:
 
     def _evict_one(self, client: str | None) -> bool:
         """Free the oldest detached session (of `client`, if given)."""
-        detached = [live for live in self._held.values()
-                    if not live.attached and (client is None or live.client == client)]
+        detached = [
+            live for live in self._held.values() if not live.attached and (client is None or live.client == client)
+        ]
         if not detached:
             return False
         self._free(min(detached, key=lambda live: live.detached_at))

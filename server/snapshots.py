@@ -33,9 +33,14 @@ def snapshot_url(snapshot_id: str) -> str:
 
 def saved_body(session: Session, hidden: dict, unknown: list, playing: bool = False) -> bytes:
     """The bytes of a saved live session (compact JSON)."""
-    value = {"format": FORMAT, "version": VERSION, "session": session.to_state(),
-             "hidden": dict(sorted(hidden.items())), "unknown": [list(pair) for pair in unknown],
-             "playing": bool(playing)}
+    value = {
+        "format": FORMAT,
+        "version": VERSION,
+        "session": session.to_state(),
+        "hidden": dict(sorted(hidden.items())),
+        "unknown": [list(pair) for pair in unknown],
+        "playing": bool(playing),
+    }
     return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
 
 
@@ -59,8 +64,10 @@ def open_saved(body: bytes, datasets=None) -> Opened:
         raise StateError("this is not a saved Neural Playground network")
     version = value.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise StateError(f"this network was saved by a newer version of Neural Playground (format {version}); "
-                         f"this one reads formats up to {VERSION}")
+        raise StateError(
+            f"this network was saved by a newer version of Neural Playground (format {version}); "
+            f"this one reads formats up to {VERSION}"
+        )
     session = session_from_state(value.get("session"), datasets=datasets)
     try:
         hidden = {str(name): bool(flag) for name, flag in dict(value.get("hidden") or {}).items()}

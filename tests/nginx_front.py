@@ -31,9 +31,10 @@ def front_config(shipped: str, upstream_ports: list[int], port: int, prefix: Pat
     text = text.replace("        keepalive 32;", servers + "        keepalive 32;", 1)
     text = text.replace("listen 80;", f"listen 127.0.0.1:{port};", 1)
     text = text.replace("worker_processes auto;", "worker_processes 1;")
-    files = (f"daemon off;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n")
-    temp = "".join(f"    {name}_temp_path {prefix}/{name};\n"
-                   for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    files = f"daemon off;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
+    temp = "".join(
+        f"    {name}_temp_path {prefix}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     text = text.replace("http {\n", "http {\n" + temp, 1)
     return files + text
 
@@ -51,15 +52,17 @@ class NginxFront:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "NginxFront":
+    def start(self) -> NginxFront:
         binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
         if binary is None:
-            raise RuntimeError("nginx is not installed: this test needs a real nginx "
-                               "(bash tests/run.sh installs Debian's nginx-light)")
+            raise RuntimeError(
+                "nginx is not installed: this test needs a real nginx (bash tests/run.sh installs Debian's nginx-light)"
+            )
         config = self.prefix / "nginx.conf"
         config.write_text(front_config(SHIPPED.read_text(), self.upstream_ports, self.port, self.prefix))
-        self.process = subprocess.Popen([binary, "-p", str(self.prefix), "-c", str(config)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [binary, "-p", str(self.prefix), "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 10
         while True:
             try:

@@ -13,7 +13,7 @@ def load_links() -> list[tuple[str, str]]:
     entries, source = [], None
     for line in LINKS_FILE.read_text(encoding="utf-8").splitlines():
         if line.startswith("# source:"):
-            source = line[len("# source:"):].strip()
+            source = line[len("# source:") :].strip()
         elif line.strip() and not line.startswith("#"):
             assert source, f"link without a source: {line[:80]}"
             entries.append((source, line.strip()))

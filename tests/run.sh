@@ -16,14 +16,18 @@ if [ ${#MISSING[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    # --no-install-recommends; the packages' own services stay stopped:
-    # the tests start private ones on free loopback ports.
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${MISSING[@]}" >/dev/null
+    # The packages' own services are not used: the tests start private ones
+    # on free loopback ports.
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING[@]}" >/dev/null
 fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+
+# The code's lint and format rules (pyproject.toml, [tool.ruff]).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 # pytest exits non-zero when a test fails and also when no test ran at all.
 .venv/bin/python -m pytest -q "$@"

@@ -139,7 +139,7 @@ class Store(ABC):
         """Raise StoreError (saying why) unless the store answers now; for `/readyz`."""
         self.count(DATASET)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a backend with nothing to release need not override it)
         """Release files and connections; the store is not used afterwards."""
 
 
@@ -169,4 +169,14 @@ def is_redis_url(path) -> bool:
     return isinstance(path, str) and path.startswith(("redis://", "rediss://", "unix://"))
 
 
-__all__ = ["Store", "StoreError", "StoreUnavailable", "is_redis_url", "content_id", "default_store_path", "open_store", "ID_PATTERN", "ID_LENGTH"]
+__all__ = [
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "is_redis_url",
+    "content_id",
+    "default_store_path",
+    "open_store",
+    "ID_PATTERN",
+    "ID_LENGTH",
+]

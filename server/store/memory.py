@@ -35,5 +35,6 @@ class MemoryStore(Store):
     def count(self, kind: str) -> int:
         now = time.time()
         with self._lock:
-            return sum(1 for (k, _), (_, expires) in self._items.items()
-                       if k == kind and (expires is None or expires > now))
+            return sum(
+                1 for (k, _), (_, expires) in self._items.items() if k == kind and (expires is None or expires > now)
+            )

@@ -54,9 +54,13 @@ class RedisStore(Store):
             # One retry after a dropped connection (Redis restarted, an idle
             # connection closed by a proxy): the next command reconnects.
             self._redis = redis.Redis.from_url(
-                url, socket_timeout=TIMEOUT_SECONDS, socket_connect_timeout=TIMEOUT_SECONDS,
+                url,
+                socket_timeout=TIMEOUT_SECONDS,
+                socket_connect_timeout=TIMEOUT_SECONDS,
                 retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
-                retry_on_error=[redis.ConnectionError, redis.TimeoutError], health_check_interval=30)
+                retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+                health_check_interval=30,
+            )
         except (ValueError, redis.RedisError) as error:
             raise StoreError(f"cannot use the store {self.url}: {error}") from None
         try:

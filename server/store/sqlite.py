@@ -44,7 +44,8 @@ class SQLiteStore(Store):
             try:
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS items (kind TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, "
-                    "created REAL NOT NULL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                    "created REAL NOT NULL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+                )
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 self._db.execute("COMMIT")
             except BaseException:
@@ -54,20 +55,26 @@ class SQLiteStore(Store):
     def _put(self, kind: str, key: str, body: bytes) -> None:
         with self._lock:
             # One statement in autocommit mode: its own transaction, all or nothing.
-            self._db.execute("INSERT OR IGNORE INTO items (kind, key, body, created) VALUES (?, ?, ?, ?)",
-                             (kind, key, sqlite3.Binary(body), time.time()))
+            self._db.execute(
+                "INSERT OR IGNORE INTO items (kind, key, body, created) VALUES (?, ?, ?, ?)",
+                (kind, key, sqlite3.Binary(body), time.time()),
+            )
 
     def _get(self, kind: str, key: str) -> bytes | None:
         with self._lock:
-            row = self._db.execute("SELECT body FROM items WHERE kind = ? AND key = ? "
-                                   "AND (expires IS NULL OR expires > ?)", (kind, key, time.time())).fetchone()
+            row = self._db.execute(
+                "SELECT body FROM items WHERE kind = ? AND key = ? AND (expires IS NULL OR expires > ?)",
+                (kind, key, time.time()),
+            ).fetchone()
         return bytes(row[0]) if row else None
 
     def _replace(self, kind: str, key: str, body: bytes, ttl_seconds: float) -> None:
         now = time.time()
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO items (kind, key, body, created, expires) VALUES (?, ?, ?, ?, ?)",
-                             (kind, key, sqlite3.Binary(body), now, now + ttl_seconds))
+            self._db.execute(
+                "INSERT OR REPLACE INTO items (kind, key, body, created, expires) VALUES (?, ?, ?, ?, ?)",
+                (kind, key, sqlite3.Binary(body), now, now + ttl_seconds),
+            )
             # Expired items go now and then, in the same lock: the table stays small.
             self._db.execute("DELETE FROM items WHERE expires IS NOT NULL AND expires <= ?", (now,))
 
@@ -77,8 +84,9 @@ class SQLiteStore(Store):
 
     def count(self, kind: str) -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM items WHERE kind = ? AND (expires IS NULL OR expires > ?)",
-                                    (kind, time.time())).fetchone()[0]
+            return self._db.execute(
+                "SELECT COUNT(*) FROM items WHERE kind = ? AND (expires IS NULL OR expires > ?)", (kind, time.time())
+            ).fetchone()[0]
 
     def close(self) -> None:
         with self._lock:

@@ -5,9 +5,8 @@ uncaught page error."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from browser_harness import CHROMIUM, CHROMIUM_ARGS, ServerProcess, open_page
+from playwright.sync_api import sync_playwright
 
 
 @pytest.fixture(scope="session")

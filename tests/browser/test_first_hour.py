@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-
 from browser_harness import open_page
 from test_page import SEED, current_hash, epoch, load, wait_hash
 
@@ -30,8 +29,12 @@ def box(page, selector):
 
 
 def overlaps(a, b) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 # The element that a tap at the centre of `selector` would land on is that element.
@@ -44,15 +47,36 @@ TAP_LANDS = """(selector) => {
 }"""
 
 MAIN_CONTROLS = [
-    "#reset-button", "#play-pause-button", "#next-step-button", "#learningRate", "#activations",
-    "#regularizations", "#regularRate", "#problem", "#optimizer", "#loss", "#init", "#dropout", "#speed",
-    "#copy-link-button", "button.dataset[data-value='xor']", "#percTrainData", "#noise", "#batchSize",
-    "#data-regen-button", "#add-layers", "#remove-layers", "button.input-node.ui-xSquared",
-    ".plus-minus-neurons.ui-numNodes1 .add-neuron", "#show-test-data", "#discretize",
+    "#reset-button",
+    "#play-pause-button",
+    "#next-step-button",
+    "#learningRate",
+    "#activations",
+    "#regularizations",
+    "#regularRate",
+    "#problem",
+    "#optimizer",
+    "#loss",
+    "#init",
+    "#dropout",
+    "#speed",
+    "#copy-link-button",
+    "button.dataset[data-value='xor']",
+    "#percTrainData",
+    "#noise",
+    "#batchSize",
+    "#data-regen-button",
+    "#add-layers",
+    "#remove-layers",
+    "button.input-node.ui-xSquared",
+    ".plus-minus-neurons.ui-numNodes1 .add-neuron",
+    "#show-test-data",
+    "#discretize",
 ]
 
 
 # ---- phones and tablets ------------------------------------------------------
+
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_small_screens_stack_without_sideways_scrolling(browser, server, tmp_path, viewport):
@@ -87,8 +111,9 @@ def test_small_screens_stack_without_sideways_scrolling(browser, server, tmp_pat
         wait_hash(page, "discretize=true")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(screenshot_folder(tmp_path) / f"page-{width}x{viewport['height']}.png"),
-                        full_page=True)
+        page.screenshot(
+            path=str(screenshot_folder(tmp_path) / f"page-{width}x{viewport['height']}.png"), full_page=True
+        )
         assert not page.console_watch.unexpected(), page.console_watch.unexpected()
     finally:
         context.close()
@@ -103,9 +128,12 @@ def test_the_desktop_keeps_the_three_columns(page, server):
 
 # ---- embedding ---------------------------------------------------------------
 
+
 def lesson_page(playground_url: str) -> str:
-    return (f'<!doctype html><title>Lesson</title><link rel="icon" href="data:,"><h1>Lesson</h1>'
-            f'<iframe id="playground" src="{playground_url}/#{SEED}" width="1100" height="900"></iframe>')
+    return (
+        f'<!doctype html><title>Lesson</title><link rel="icon" href="data:,"><h1>Lesson</h1>'
+        f'<iframe id="playground" src="{playground_url}/#{SEED}" width="1100" height="900"></iframe>'
+    )
 
 
 def train_in_frame(page):
@@ -143,6 +171,7 @@ def test_a_page_of_another_origin_can_embed_the_playground(page, server, tmp_pat
 
 
 # ---- hidden inputs and controls ------------------------------------------------
+
 
 def test_a_hidden_feature_is_not_drawn_nor_an_input(page, server):
     load(page, server, f"{SEED}&x_hide=true")
@@ -216,8 +245,11 @@ def test_a_link_without_hide_keys_shows_our_extras(page, server):
 
 # ---- focus and the keyboard ------------------------------------------------------
 
+
 def active_key(page) -> str | None:
-    return page.evaluate("document.activeElement && (document.activeElement.dataset.focusKey || document.activeElement.id)")
+    return page.evaluate(
+        "document.activeElement && (document.activeElement.dataset.focusKey || document.activeElement.id)"
+    )
 
 
 def test_focus_stays_on_a_feature_toggle_and_a_neuron_button(page, server):
@@ -280,7 +312,8 @@ def test_weights_and_biases_are_edited_from_the_keyboard(page, server):
     page.keyboard.type("2.5")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "() => document.querySelector(\"path.link[data-link='1-1-0']\").getAttribute('stroke-width') === '5.50'")
+        "() => document.querySelector(\"path.link[data-link='1-1-0']\").getAttribute('stroke-width') === '5.50'"
+    )
     assert active_key(page) == "link-1-1-0", "the focus comes back to the link"
     # The biases are the next Tab stop.
     page.keyboard.press("Tab")
@@ -292,10 +325,12 @@ def test_weights_and_biases_are_edited_from_the_keyboard(page, server):
     page.keyboard.press("Enter")
     # The focused bias's name follows its value.
     page.wait_for_function(
-        "() => document.activeElement.getAttribute('aria-label').startsWith('Bias of neuron 1 of hidden layer 1: -1.0.')")
+        "() => document.activeElement.getAttribute('aria-label').startsWith('Bias of neuron 1 of hidden layer 1: -1.0.')"
+    )
 
 
 # ---- screen readers ----------------------------------------------------------------
+
 
 def test_epoch_and_losses_are_announced_only_when_training_stops(page, server):
     load(page, server)
@@ -421,6 +456,7 @@ def test_roboto_is_loaded_from_the_site(page, server):
 
 # ---- messages in plain words --------------------------------------------------------
 
+
 def messages(page) -> list[str]:
     return page.locator("#message-list li span").all_text_contents()
 
@@ -446,8 +482,7 @@ def test_a_loss_that_does_not_suit_is_told_in_the_labels_words_and_cleared(page,
     page.select_option("#problem", "classification")
     wait_hash(page, "problem=classification")
     page.wait_for_function("() => document.querySelectorAll('#message-list li').length === 0")
-    assert page.get_attribute("#loss option[value=huber]", "title") == \
-        "Not for classification: suits regression only"
+    assert page.get_attribute("#loss option[value=huber]", "title") == "Not for classification: suits regression only"
 
 
 def test_the_layer_buttons_say_why_they_are_greyed(page, server):
@@ -456,8 +491,9 @@ def test_the_layer_buttons_say_why_they_are_greyed(page, server):
     assert page.get_attribute("#remove-layers", "title") == "There is no hidden layer to remove"
     load(page, server, f"{SEED}&networkShape=16")
     assert page.is_disabled(".plus-minus-neurons.ui-numNodes1 .add-neuron")
-    assert page.get_attribute(".plus-minus-neurons.ui-numNodes1 .add-neuron", "title") == \
-        "At most 16 neurons in a layer"
+    assert (
+        page.get_attribute(".plus-minus-neurons.ui-numNodes1 .add-neuron", "title") == "At most 16 neurons in a layer"
+    )
 
 
 def test_a_weight_out_of_range_is_told_in_plain_words_and_kept(page, server):
@@ -478,12 +514,17 @@ def test_a_weight_out_of_range_is_told_in_plain_words_and_kept(page, server):
     assert page.text_content(".hovercard-error") == ""
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "() => document.querySelector(\"path.link[data-link='2-0-1']\").getAttribute('stroke-width') === '6.40'")
+        "() => document.querySelector(\"path.link[data-link='2-0-1']\").getAttribute('stroke-width') === '6.40'"
+    )
 
 
 def test_the_divergence_banner_agrees_with_the_counter(page, server):
-    load(page, server, "seed=1&learningRate=10&activation=linear&networkShape=&problem=regression"
-                       "&xSquared=true&ySquared=true&xTimesY=true")
+    load(
+        page,
+        server,
+        "seed=1&learningRate=10&activation=linear&networkShape=&problem=regression"
+        "&xSquared=true&ySquared=true&xTimesY=true",
+    )
     top = box(page, "#main-part")["y"]
     page.click("#next-step-button")
     page.wait_for_selector("#divergence:not([hidden])")

@@ -30,8 +30,11 @@ def test_a_link_without_goals_shows_no_goals_panel(page, server):
 def test_three_test_loss_goals_are_listed_in_order_and_unmet_at_epoch_0(page, server):
     open_link(page, server, course_link("dp-neural-net-intro-first"))
     page.wait_for_selector("#goals:not([hidden]) li")
-    assert goal_items(page) == [("… Test loss below 0.35", False), ("… Test loss below 0.2", False),
-                                ("… Test loss below 0.177", False)]
+    assert goal_items(page) == [
+        ("… Test loss below 0.35", False),
+        ("… Test loss below 0.2", False),
+        ("… Test loss below 0.177", False),
+    ]
     assert page.locator("#goals li").first.get_attribute("aria-label") == "Test loss below 0.35: not met yet"
 
 

@@ -18,7 +18,8 @@ def load(page, server, hash_):
 
 def map_colours(page) -> dict:
     """How many map pixels lean to each class colour (the hue nearest, among strong pixels)."""
-    return page.evaluate("""(palette) => {
+    return page.evaluate(
+        """(palette) => {
         const canvas = document.querySelector("#heatmap canvas");
         const data = canvas.getContext("2d").getImageData(0, 0, 100, 100).data;
         const counts = {};
@@ -31,7 +32,9 @@ def map_colours(page) -> dict:
           if (bestDistance < 40 * 40) counts[best] = (counts[best] || 0) + 1;
         }
         return counts;
-    }""", OKABE_ITO)
+    }""",
+        OKABE_ITO,
+    )
 
 
 def test_a_three_class_spiral_trains_in_three_colours(page, server):
@@ -40,7 +43,11 @@ def test_a_three_class_spiral_trains_in_three_colours(page, server):
     assert page.locator("#class-legend li").count() == 3
     assert page.locator("#confusion tbody tr").count() == 3
     assert page.locator("#confusion tbody tr").first.locator("td").count() == 3
-    fills = set(page.evaluate("() => [...document.querySelectorAll('#heatmap .train-point')].map((c) => c.getAttribute('fill'))"))
+    fills = set(
+        page.evaluate(
+            "() => [...document.querySelectorAll('#heatmap .train-point')].map((c) => c.getAttribute('fill'))"
+        )
+    )
     assert fills == set(OKABE_ITO)
     assert page.input_value("#classes") == "3"
     page.click("#play-pause-button")
@@ -68,8 +75,10 @@ def test_a_three_class_spiral_trains_in_three_colours(page, server):
     # Hovering an output neuron shows its class's probability on the map.
     page.hover(".node-canvas.output-node[data-index='1']")
     page.wait_for_selector("#heatmap[data-showing$='-1']")
-    page.wait_for_function("() => document.querySelector('#heatmap').dataset.showing.startsWith(String("
-                           "document.querySelectorAll('.node-canvas.hidden-node').length ? 4 : 1))")
+    page.wait_for_function(
+        "() => document.querySelector('#heatmap').dataset.showing.startsWith(String("
+        "document.querySelectorAll('.node-canvas.hidden-node').length ? 4 : 1))"
+    )
     page.screenshot(path=str(SHOTS / "k-classes-output-node-hover.png"), full_page=False)
     assert not page.console_watch.unexpected()
 

@@ -7,8 +7,6 @@ import io
 import os
 from pathlib import Path
 
-import pytest
-
 from browser_harness import open_page
 
 SHOTS = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
@@ -29,7 +27,8 @@ def plot_point(page, fx: float, fy: float) -> tuple[float, float]:
 
 def shown_points(page) -> int:
     return int(page.get_attribute("#heatmap", "data-train-points")) + int(
-        page.get_attribute("#heatmap", "data-test-points"))
+        page.get_attribute("#heatmap", "data-test-points")
+    )
 
 
 def data_id(page) -> str:
@@ -55,8 +54,10 @@ def test_draw_six_points_then_they_are_in_the_link_and_in_a_fresh_tab(page, serv
     start = int(page.get_attribute("body", "data-epoch"))
     page.wait_for_function("(n) => Number(document.body.dataset.epoch) > n + 5", arg=start)
     page.check("#show-test-data")
-    page.wait_for_function("() => Number(document.querySelector('#heatmap').dataset.trainPoints)"
-                           " + Number(document.querySelector('#heatmap').dataset.testPoints) === 6")
+    page.wait_for_function(
+        "() => Number(document.querySelector('#heatmap').dataset.trainPoints)"
+        " + Number(document.querySelector('#heatmap').dataset.testPoints) === 6"
+    )
     fills = page.eval_on_selector_all("#heatmap circle.point", "cs => cs.map(c => c.getAttribute('fill'))")
     assert len(set(fills)) == 2  # both classes
     assert "Your data: 6 points" in page.text_content("#data-source-note")
@@ -68,8 +69,10 @@ def test_draw_six_points_then_they_are_in_the_link_and_in_a_fresh_tab(page, serv
         fresh.wait_for_selector("body[data-ready=true]")
         assert data_id(fresh) == identifier
         fresh.check("#show-test-data")
-        fresh.wait_for_function("() => Number(document.querySelector('#heatmap').dataset.trainPoints)"
-                                " + Number(document.querySelector('#heatmap').dataset.testPoints) === 6")
+        fresh.wait_for_function(
+            "() => Number(document.querySelector('#heatmap').dataset.trainPoints)"
+            " + Number(document.querySelector('#heatmap').dataset.testPoints) === 6"
+        )
         assert not fresh.is_visible("#data-source-note[hidden]")
         assert fresh.is_disabled("#data-regen-button")
         assert not fresh.console_watch.unexpected()
@@ -162,7 +165,9 @@ def test_a_dropped_file_opens_the_preview(page, server):
             transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
             document.querySelector('#main-part').dispatchEvent(
                 new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-        }""", CSV_FILE.decode())
+        }""",
+        CSV_FILE.decode(),
+    )
     page.wait_for_selector("#upload-preview:not([hidden])")
     assert "dropped.csv" in page.text_content("#upload-file-name")
 

@@ -7,15 +7,32 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_harness import ServerProcess, free_port, open_page
 
 SEED = "seed=0.12345"
 ORIGINAL_IDS = [
-    "play-pause-button", "reset-button", "next-step-button", "iter-number", "learningRate", "activations",
-    "regularizations", "regularRate", "problem", "percTrainData", "noise", "batchSize", "data-regen-button",
-    "add-layers", "remove-layers", "num-layers", "loss-train", "loss-test", "linechart", "heatmap",
-    "show-test-data", "discretize",
+    "play-pause-button",
+    "reset-button",
+    "next-step-button",
+    "iter-number",
+    "learningRate",
+    "activations",
+    "regularizations",
+    "regularRate",
+    "problem",
+    "percTrainData",
+    "noise",
+    "batchSize",
+    "data-regen-button",
+    "add-layers",
+    "remove-layers",
+    "num-layers",
+    "loss-train",
+    "loss-test",
+    "linechart",
+    "heatmap",
+    "show-test-data",
+    "discretize",
 ]
 OUR_IDS = ["optimizer", "loss", "init", "dropout", "speed"]
 
@@ -42,7 +59,8 @@ def heatmap_pixels(page) -> list[int]:
         """() => {
             const canvas = document.querySelector('#heatmap canvas');
             return Array.from(canvas.getContext('2d').getImageData(0, 0, 100, 100).data);
-        }""")
+        }"""
+    )
 
 
 def train_until(page, epochs: int, speed: str = "10"):
@@ -95,8 +113,7 @@ def test_the_default_circle_reaches_a_test_loss_below_005(page, server):
     load(page, server)
     page.select_option("#speed", "10")
     page.click("#play-pause-button")
-    page.wait_for_function(
-        "() => Number(document.getElementById('loss-test').textContent) < 0.05", timeout=60_000)
+    page.wait_for_function("() => Number(document.getElementById('loss-test').textContent) < 0.05", timeout=60_000)
     page.click("#play-pause-button")
     assert float(page.text_content("#loss-test")) < 0.05
 
@@ -179,7 +196,7 @@ def test_hovering_a_node_shows_it_in_the_big_heatmap(page, server):
     page.hover(".node-canvas.input-node[data-index='1']")  # X2: a horizontal split
     page.wait_for_selector("#heatmap[data-showing='0-1']")
     x2 = heatmap_pixels(page)
-    top_left, bottom_left = x2[0:3], x2[99 * 400:99 * 400 + 3]
+    top_left, bottom_left = x2[0:3], x2[99 * 400 : 99 * 400 + 3]
     assert top_left[2] > top_left[0], "x2 = +6 at the top is blue"
     assert bottom_left[0] > bottom_left[2], "x2 = -6 at the bottom is orange"
     page.mouse.move(5, 5)
@@ -198,7 +215,8 @@ def test_editing_a_weight_and_the_output_bias_applies_at_once(page, server):
     assert field.is_visible()
     field.fill("3")
     page.wait_for_function(
-        "() => document.querySelector(\"path.link[data-link='3-1-0']\").getAttribute('stroke-width') === '6.40'")
+        "() => document.querySelector(\"path.link[data-link='3-1-0']\").getAttribute('stroke-width') === '6.40'"
+    )
     field.press("Enter")
     assert page.text_content(".hovercard-value") == "3.0"
     assert epoch(page) == 0, "an edit does not train"
@@ -209,7 +227,8 @@ def test_editing_a_weight_and_the_output_bias_applies_at_once(page, server):
     page.click(bias)
     page.locator(".hovercard-input").fill("-2")
     page.wait_for_function(
-        "() => document.querySelector(\"rect.bias[data-bias='3-0']\").getAttribute('fill') === '#f59322'")
+        "() => document.querySelector(\"rect.bias[data-bias='3-0']\").getAttribute('fill') === '#f59322'"
+    )
 
 
 def test_discretize_and_show_test_data(page, server):
@@ -227,7 +246,8 @@ def test_discretize_and_show_test_data(page, server):
             const colours = new Set();
             for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
             return colours.size === 2;
-        }""")
+        }"""
+    )
     assert epoch(page) >= 30, "view choices do not reset the network"
     page.uncheck("#show-test-data")
     page.wait_for_function("() => document.getElementById('heatmap').dataset.testPoints === '0'")
@@ -260,13 +280,30 @@ def test_every_control_is_reachable_by_tab_with_a_name_and_a_focus_ring(page, se
                 const name = (el.getAttribute('aria-label') || labelled || el.title || el.textContent || '').trim();
                 const style = getComputedStyle(el);
                 return {id: el.id, name, outline: style.outlineStyle, width: style.outlineWidth};
-            }""")
+            }"""
+        )
         if info["id"]:
             reached[info["id"]] = info
-    for element_id in ["reset-button", "play-pause-button", "next-step-button", "learningRate", "activations",
-                       "regularizations", "regularRate", "problem", "percTrainData", "noise", "batchSize",
-                       "data-regen-button", "add-layers", "remove-layers", "show-test-data", "discretize",
-                       *OUR_IDS, "copy-link-button"]:
+    for element_id in [
+        "reset-button",
+        "play-pause-button",
+        "next-step-button",
+        "learningRate",
+        "activations",
+        "regularizations",
+        "regularRate",
+        "problem",
+        "percTrainData",
+        "noise",
+        "batchSize",
+        "data-regen-button",
+        "add-layers",
+        "remove-layers",
+        "show-test-data",
+        "discretize",
+        *OUR_IDS,
+        "copy-link-button",
+    ]:
         assert element_id in reached, f"#{element_id} is not reachable by Tab"
         assert reached[element_id]["name"], f"#{element_id} has no accessible name"
         assert reached[element_id]["outline"] == "solid", f"#{element_id} shows no focus ring"
@@ -369,12 +406,26 @@ def test_the_layout_fits_and_screenshots(browser, server, tmp_path, size):
 
 
 def test_the_links_values_appear_in_the_controls(page, server):
-    load(page, server, f"{SEED}&activation=relu&learningRate=0.3&regularization=L2&regularizationRate=0.01"
-                       "&noise=20&batchSize=5&percTrainData=70&optimizer=adam&dropout=0.2&speed=5"
-                       "&discretize=true&networkShape=3&problem=regression&regDataset=reg-gauss")
-    expected = {"#activations": "relu", "#learningRate": "0.3", "#regularizations": "L2", "#regularRate": "0.01",
-                "#noise": "20", "#batchSize": "5", "#percTrainData": "70", "#optimizer": "adam", "#dropout": "0.2",
-                "#speed": "5", "#problem": "regression"}
+    load(
+        page,
+        server,
+        f"{SEED}&activation=relu&learningRate=0.3&regularization=L2&regularizationRate=0.01"
+        "&noise=20&batchSize=5&percTrainData=70&optimizer=adam&dropout=0.2&speed=5"
+        "&discretize=true&networkShape=3&problem=regression&regDataset=reg-gauss",
+    )
+    expected = {
+        "#activations": "relu",
+        "#learningRate": "0.3",
+        "#regularizations": "L2",
+        "#regularRate": "0.01",
+        "#noise": "20",
+        "#batchSize": "5",
+        "#percTrainData": "70",
+        "#optimizer": "adam",
+        "#dropout": "0.2",
+        "#speed": "5",
+        "#problem": "regression",
+    }
     for selector, value in expected.items():
         assert page.input_value(selector) == value, selector
     assert page.is_checked("#discretize")
@@ -386,8 +437,12 @@ def test_the_links_values_appear_in_the_controls(page, server):
 
 
 def test_the_divergence_guard_explains_itself_and_offers_the_fix(page, server):
-    load(page, server, "seed=1&learningRate=10&activation=linear&networkShape=&problem=regression"
-                       "&xSquared=true&ySquared=true&xTimesY=true")
+    load(
+        page,
+        server,
+        "seed=1&learningRate=10&activation=linear&networkShape=&problem=regression"
+        "&xSquared=true&ySquared=true&xTimesY=true",
+    )
     page.click("#next-step-button")
     page.wait_for_selector("#divergence:not([hidden])")
     text = page.text_content("#divergence-text")
@@ -499,7 +554,8 @@ def test_on_a_touch_tablet_a_tap_shows_a_neuron_and_edits_a_weight(browser, serv
         field.press("Enter")
         assert page.text_content(".hovercard-value") == "2.5"
         page.wait_for_function(
-            "() => document.querySelector(\"path.link[data-link='2-0-1']\").getAttribute('stroke-width') === '5.50'")
+            "() => document.querySelector(\"path.link[data-link='2-0-1']\").getAttribute('stroke-width') === '5.50'"
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= 1024
         assert not page.console_watch.unexpected(), page.console_watch.unexpected()
     finally:

@@ -3,7 +3,6 @@ hidden-space view, the formula and the lessons."""
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
@@ -35,7 +34,9 @@ def test_the_page_activations_are_the_engines(page, server):
                 const { activation } = await import('/static/js/views/activationfns.js');
                 const a = activation(name);
                 return zs.map((z) => [a.f(z), a.df(z)]);
-            }""", [name, zs])
+            }""",
+            [name, zs],
+        )
         z = np.array(zs)
         expected_f = ACTIVATIONS[name].output(z)
         expected_df = ACTIVATIONS[name].derivative(z, expected_f)
@@ -114,8 +115,18 @@ def test_a_large_network_says_it_is_too_large_to_write_out(page, server):
     page.wait_for_function("() => document.getElementById('formula').textContent.includes('more than')")
 
 
-LESSON_IDS = ["nonlinearity", "features", "depth-width", "learning-rate", "optimizers", "symmetry",
-              "vanishing-gradients", "overfitting", "dropout", "hidden-space"]
+LESSON_IDS = [
+    "nonlinearity",
+    "features",
+    "depth-width",
+    "learning-rate",
+    "optimizers",
+    "symmetry",
+    "vanishing-gradients",
+    "overfitting",
+    "dropout",
+    "hidden-space",
+]
 
 
 def test_there_are_at_least_eight_lessons(page, server):
@@ -148,7 +159,9 @@ def test_the_gradient_panel_draws_one_line_per_weight_layer(page, server):
     page.click("#play-pause-button")
     page.wait_for_function("() => Number(document.getElementById('gradient-canvas').dataset.points) >= 10")
     page.click("#play-pause-button")
-    latest = page.evaluate("() => [...document.querySelectorAll('#gradient-legend li')].map((li) => Number(li.dataset.latest))")
+    latest = page.evaluate(
+        "() => [...document.querySelectorAll('#gradient-legend li')].map((li) => Number(li.dataset.latest))"
+    )
     # Vanishing gradients: the first layer's gradient is far below the last's.
     assert latest[-1] / latest[0] > 1000
     assert "Size of δ now" in page.locator("#delta-norms").inner_text()

@@ -58,8 +58,7 @@ class Optimizer:
         for array in self.state:
             array.fill(0.0)
 
-    def compute_step(self, grad_sum: np.ndarray, count: int, learning_rate: float,
-                     out: np.ndarray) -> np.ndarray:
+    def compute_step(self, grad_sum: np.ndarray, count: int, learning_rate: float, out: np.ndarray) -> np.ndarray:
         """Write the step for mean gradient grad_sum / count into `out` (P,)."""
         g = np.divide(grad_sum, count, out=self._mean)
         return self._step(g, learning_rate, out)
@@ -179,11 +178,11 @@ class Adam(Optimizer):
         np.multiply(g, 1.0 - self.beta1, out=scratch)
         np.add(m, scratch, out=m)
         _decaying_mean_of_squares(v, g, self.beta2, scratch)
-        np.multiply(v, 1.0 / (1.0 - self.beta2 ** t), out=scratch)
+        np.multiply(v, 1.0 / (1.0 - self.beta2**t), out=scratch)
         np.sqrt(scratch, out=scratch)
         np.add(scratch, EPSILON, out=scratch)
         np.divide(m, scratch, out=out)
-        return np.multiply(out, learning_rate / (1.0 - self.beta1 ** t), out=out)
+        return np.multiply(out, learning_rate / (1.0 - self.beta1**t), out=out)
 
 
 def _decaying_mean_of_squares(squares, g, decay, scratch):

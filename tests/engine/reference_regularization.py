@@ -9,8 +9,8 @@ of the displayed loss.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -40,6 +40,5 @@ def _zero(w, out=None):
 REGULARIZERS: dict[str, Regularizer] = {
     "none": Regularizer("none", lambda w: _zero(w), _zero),
     "L1": Regularizer("L1", np.abs, lambda w, out: np.sign(w, out=out)),
-    "L2": Regularizer("L2", lambda w: 0.5 * w * w,
-                      lambda w, out: np.multiply(w, 1.0, out=out)),
+    "L2": Regularizer("L2", lambda w: 0.5 * w * w, lambda w, out: np.multiply(w, 1.0, out=out)),
 }

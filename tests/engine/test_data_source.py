@@ -55,8 +55,9 @@ def test_the_problem_follows_a_stored_data_set(shelf):
 def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
     session = Session({"data": "0123456789abcdef01234567", "seed": "0.5"}, datasets=shelf.get)
     assert isinstance(session.source, GeneratedData) and session.settings["data"] is None
-    assert session.notices == ["data=0123456789abcdef01234567 is not a data set on this server; "
-                               "using the generated data instead"]
+    assert session.notices == [
+        "data=0123456789abcdef01234567 is not a data set on this server; using the generated data instead"
+    ]
     assert np.array_equal(session.data.train, Session({"seed": "0.5"}).data.train)
     assert Session({"data": "x"}).settings["data"] is None  # no store at all
 

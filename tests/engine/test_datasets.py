@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 
 import numpy as np
-
-from engine.two_class_datasets import EXTRA_DATASETS
 import pytest
 
 from engine.datasets import (
-    DATASETS, POINTS_PER_PROBLEM, THUMBNAIL_POINTS, Data, dataset_name, make_data, split_index,
-    thumbnail_points)
+    DATASETS,
+    POINTS_PER_PROBLEM,
+    THUMBNAIL_POINTS,
+    Data,
+    dataset_name,
+    make_data,
+    split_index,
+    thumbnail_points,
+)
 from engine.rng import SeededStream
 from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, defaults
+from engine.two_class_datasets import EXTRA_DATASETS
 from tests.reference import exact_run_paths, run_vector_paths
 
 
@@ -84,16 +90,27 @@ def test_regression_uses_reg_dataset_and_1200_points():
     assert sorted(map(tuple, everything)) == sorted(map(tuple, twin_points))
 
 
-@pytest.mark.parametrize("num_points, percent, expected", [
-    (500, 50, 250), (500, 70, 350), (500, 10, 50), (1200, 90, 1080), (500, 30, 150),
-    (500, 99, 495), (1200, 1, 12), (500, 33.3, 166), (500, 57.1, 285),
-])
+@pytest.mark.parametrize(
+    "num_points, percent, expected",
+    [
+        (500, 50, 250),
+        (500, 70, 350),
+        (500, 10, 50),
+        (1200, 90, 1080),
+        (500, 30, 150),
+        (500, 99, 495),
+        (1200, 1, 12),
+        (500, 33.3, 166),
+        (500, 57.1, 285),
+    ],
+)
 def test_split_index_is_floor_of_the_float_product(num_points, percent, expected):
     assert split_index(num_points, percent) == expected
 
 
-@pytest.mark.parametrize("name, draws_per_point", [
-    ("circle", 4), ("xor", 4), ("spiral", 2), ("reg-plane", 4), ("reg-gauss", 4)])
+@pytest.mark.parametrize(
+    "name, draws_per_point", [("circle", 4), ("xor", 4), ("spiral", 2), ("reg-plane", 4), ("reg-gauss", 4)]
+)
 def test_fixed_draws_per_point(name, draws_per_point):
     stream, twin = SeededStream("count"), SeededStream("count")
     DATASETS[name](100, 0.0, stream)
@@ -183,8 +200,9 @@ def test_reg_gauss_labels():
         np.testing.assert_allclose(label, values[np.argmax(np.abs(values))], atol=1e-15)
 
 
-@pytest.mark.parametrize("problem, names", [
-    ("classification", ("circle", "xor", "gauss", "spiral")), ("regression", REGRESSION_DATASETS)])
+@pytest.mark.parametrize(
+    "problem, names", [("classification", ("circle", "xor", "gauss", "spiral")), ("regression", REGRESSION_DATASETS)]
+)
 def test_thumbnails_draw_each_dataset_in_table_order(problem, names):
     """The original's data sets only: the stream must move as the original's does."""
     stream, twin = SeededStream("thumb"), SeededStream("thumb")

@@ -26,7 +26,7 @@ def test_thumbnails_are_means_of_ten_by_ten_blocks():
     for node in range(3):
         for row in (0, 4, 9):
             for col in (0, 7, 9):
-                block = grid[node, row * 10:(row + 1) * 10, col * 10:(col + 1) * 10]
+                block = grid[node, row * 10 : (row + 1) * 10, col * 10 : (col + 1) * 10]
                 assert np.isclose(thumbs[node, row, col], block.mean(), atol=1e-6)
 
 
@@ -52,8 +52,9 @@ def test_picture_matches_the_network_and_covers_every_node():
     # the output node is a node too (hovering it shows the output)
     assert np.array_equal(picture.node(3, 0), picture.output())
     # an input node shows the raw feature, active or not
-    assert np.allclose(picture.node(0, list(FEATURES).index("xSquared")),
-                       (grid_points()[:, 0] ** 2).reshape(100, 100), rtol=1e-6)
+    assert np.allclose(
+        picture.node(0, list(FEATURES).index("xSquared")), (grid_points()[:, 0] ** 2).reshape(100, 100), rtol=1e-6
+    )
 
 
 def test_network_without_hidden_layers_has_only_feature_thumbnails():

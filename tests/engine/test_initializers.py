@@ -38,8 +38,9 @@ def test_spec_first_three_weights():
     make_data(settings, stream)
     first_layer, _ = INITIALIZERS["uniform"]([2, 4, 2, 1], stream)[0]
     # x->1, y->1, x->2
-    np.testing.assert_array_equal(np.round([first_layer[0, 0], first_layer[1, 0], first_layer[0, 1]], 5),
-                                  [0.15119, 0.33954, 0.33464])
+    np.testing.assert_array_equal(
+        np.round([first_layer[0, 0], first_layer[1, 0], first_layer[0, 1]], 5), [0.15119, 0.33954, 0.33464]
+    )
 
 
 def test_seed_life_cycle_after_load_gives_the_original_next_seed():
@@ -92,7 +93,7 @@ def test_shapes_and_dtypes(name, layer_sizes):
 @pytest.mark.parametrize("name", INIT_CHOICES)
 def test_a_layer_without_inputs_draws_nothing(name):
     stream, twin = SeededStream("empty"), SeededStream("empty")
-    (weights, biases), = INITIALIZERS[name]([0, 1], stream)
+    ((weights, biases),) = INITIALIZERS[name]([0, 1], stream)
     assert weights.shape == (0, 1) and biases.shape == (1,)
     assert stream.random() == twin.random()
 
@@ -112,27 +113,30 @@ def test_modern_schemes_have_zero_biases(name):
         assert not biases.any()
 
 
-@pytest.mark.parametrize("name, fan_in, fan_out, expected_std", [
-    ("glorotUniform", 400, 300, math.sqrt(2 / 700)),
-    ("glorotNormal", 400, 300, math.sqrt(2 / 700)),
-    ("he", 400, 300, math.sqrt(2 / 400)),
-    ("uniform", 400, 300, math.sqrt(1 / 12)),
-])
+@pytest.mark.parametrize(
+    "name, fan_in, fan_out, expected_std",
+    [
+        ("glorotUniform", 400, 300, math.sqrt(2 / 700)),
+        ("glorotNormal", 400, 300, math.sqrt(2 / 700)),
+        ("he", 400, 300, math.sqrt(2 / 400)),
+        ("uniform", 400, 300, math.sqrt(1 / 12)),
+    ],
+)
 def test_weight_spread(name, fan_in, fan_out, expected_std):
-    (weights, _), = INITIALIZERS[name]([fan_in, fan_out], SeededStream("spread"))
+    ((weights, _),) = INITIALIZERS[name]([fan_in, fan_out], SeededStream("spread"))
     assert abs(weights.mean()) < 0.02 * expected_std
     assert abs(weights.std() / expected_std - 1) < 0.02
 
 
 def test_glorot_uniform_stays_within_its_limit():
-    (weights, _), = INITIALIZERS["glorotUniform"]([50, 30], SeededStream("limit"))
+    ((weights, _),) = INITIALIZERS["glorotUniform"]([50, 30], SeededStream("limit"))
     limit = math.sqrt(6 / 80)
     assert np.abs(weights).max() <= limit
     assert np.abs(weights).max() > 0.95 * limit
 
 
 def test_normal_schemes_use_the_stream_normal():
-    (weights, _), = INITIALIZERS["he"]([3, 2], SeededStream("n"))
+    ((weights, _),) = INITIALIZERS["he"]([3, 2], SeededStream("n"))
     twin = SeededStream("n")
     expected = np.array([twin.normal(0.0, 2 / 3) for _ in range(6)]).reshape(2, 3).T
     assert np.array_equal(weights, expected)

@@ -42,8 +42,7 @@ def test_gradient_norms_are_the_last_updates_mean_gradient_per_layer(activation)
 
 
 def test_gradient_norms_leave_out_dead_links():
-    trainer, F, y = _setup("relu", batch_size=24, learning_rate=0.1, regularization="L1",
-                           regularization_rate=0.0)
+    trainer, F, y = _setup("relu", batch_size=24, learning_rate=0.1, regularization="L1", regularization_rate=0.0)
     network = trainer.network
     network.dead[network.weight_mask.nonzero()[0][:3]] = True  # three links of the first layer
     before = network.params.copy()
@@ -67,8 +66,9 @@ def test_a_trace_is_one_examples_forward_and_backward(activation):
         assert np.allclose(trace.z[l], zs[l][:, 0], rtol=1e-13, atol=1e-15)
         assert np.allclose(trace.a[l], acts[l][:, 0], rtol=1e-13, atol=1e-15)
     grad = numpy_reference.gradient_sum(network, F[3:4], y[3:4])
-    for (w, b), grad_w, grad_b, delta in zip(network.block_values(grad), trace.weight_gradients,
-                                             trace.bias_gradients, trace.delta):
+    for (w, b), grad_w, grad_b, delta in zip(
+        network.block_values(grad), trace.weight_gradients, trace.bias_gradients, trace.delta
+    ):
         assert np.allclose(grad_w, w, rtol=1e-10, atol=1e-14)
         assert np.allclose(grad_b, b, rtol=1e-10, atol=1e-14)
         assert np.array_equal(grad_b, delta)  # a bias's gradient is its node's δ

@@ -16,8 +16,13 @@ SHAPES = {
     "no inputs": [0, 3, 1],
     "no inputs, no hidden": [0, 1],
 }
-HEADS = [("squared", "classification"), ("squared", "regression"),
-         ("crossEntropy", "classification"), ("huber", "regression"), ("absolute", "regression")]
+HEADS = [
+    ("squared", "classification"),
+    ("squared", "regression"),
+    ("crossEntropy", "classification"),
+    ("huber", "regression"),
+    ("absolute", "regression"),
+]
 
 
 def _network(sizes, activation="tanh", loss="squared", problem="classification", seed=0):
@@ -50,13 +55,11 @@ def _numeric_gradient(network, F, y, h=1e-6, errors=None):
 
 def _kernel_gradient_sum(network, F, y):
     """Σ over the examples of the kernel's one-example gradient (`trace`)."""
-    trainer = Trainer(network, F, y, F[:0], y[:0], TrainingConfig(loss=network.head.name,
-                                                                   problem=network.head.problem))
+    trainer = Trainer(network, F, y, F[:0], y[:0], TrainingConfig(loss=network.head.name, problem=network.head.problem))
     total = np.zeros(network.num_params)
     for features, target in zip(F, y):
         trace = trainer.trace(features, target)
-        for (w, b), grad_w, grad_b in zip(network.block_values(total), trace.weight_gradients,
-                                          trace.bias_gradients):
+        for (w, b), grad_w, grad_b in zip(network.block_values(total), trace.weight_gradients, trace.bias_gradients):
             w += grad_w
             b += grad_b
     return total
@@ -111,8 +114,14 @@ def test_a_softmax_network_trains():
     rng = np.random.default_rng(5)
     F = rng.uniform(-1, 1, (90, 2))
     labels = (np.arctan2(F[:, 1], F[:, 0]) // (2 * np.pi / 3) % 3).astype(float)
-    trainer = Trainer(network, F[:60], labels[:60], F[60:], labels[60:],
-                      TrainingConfig(loss="softmax", learning_rate=0.3, batch_size=5))
+    trainer = Trainer(
+        network,
+        F[:60],
+        labels[:60],
+        F[60:],
+        labels[60:],
+        TrainingConfig(loss="softmax", learning_rate=0.3, batch_size=5),
+    )
     start = trainer.losses()[0]
     trainer.run(60)
     assert trainer.losses()[0] < 0.5 * start
@@ -125,15 +134,18 @@ def test_dropout_gradient_matches_central_differences_for_a_fixed_mask(activatio
     network = _network([2, 5, 4, 1], activation, seed=6)
     F, y = _data(2, n=1, seed=7)
     rate = 0.4
-    trainer = Trainer(network, F, y, F[:0], y[:0],
-                      TrainingConfig(learning_rate=1.0, batch_size=1, dropout=rate), dropout_seed=11)
+    trainer = Trainer(
+        network, F, y, F[:0], y[:0], TrainingConfig(learning_rate=1.0, batch_size=1, dropout=rate), dropout_seed=11
+    )
     before = network.params.copy()
     trainer.run(1)
     analytic = before - network.params  # one example, learning rate 1: the gradient itself
     network.params[:] = before
     offsets = network.node_offsets
-    masks = [trainer.scratch.column(kernel.KEEP, slice(offsets[l], offsets[l] + network.layer_sizes[l]))
-             .reshape(-1, 1) for l in range(1, network.num_layers)]
+    masks = [
+        trainer.scratch.column(kernel.KEEP, slice(offsets[l], offsets[l] + network.layer_sizes[l])).reshape(-1, 1)
+        for l in range(1, network.num_layers)
+    ]
     assert set(np.unique(np.concatenate(masks))) <= {0.0, 1 / (1 - rate)}
     numeric = _numeric_gradient(network, F, y, errors=lambda: numpy_reference.errors(network, F, y, masks).sum())
     assert np.allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
@@ -196,8 +208,7 @@ def test_predict_is_the_plain_formula():
     assert np.allclose(network.predict(F), expected, rtol=0, atol=1e-15)
     regression = _network([2, 3, 1], "relu", "squared", "regression", seed=9)
     hidden = np.maximum(F @ regression.weights[0] + regression.biases[0], 0)
-    assert np.allclose(regression.predict(F),
-                       (hidden @ regression.weights[1] + regression.biases[1])[:, 0], atol=1e-15)
+    assert np.allclose(regression.predict(F), (hidden @ regression.weights[1] + regression.biases[1])[:, 0], atol=1e-15)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

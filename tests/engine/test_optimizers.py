@@ -8,8 +8,7 @@ has sum (0.2, 0.6), so g2 = (0.1, 0.3).
 import numpy as np
 import pytest
 
-from engine import settings
-from engine import kernel
+from engine import kernel, settings
 from engine.network import Network
 from tests.engine.reference_optimizers import OPTIMIZERS
 
@@ -59,16 +58,25 @@ def _kernel_steps(name, sums, weights=(1.0,), regularization="none", reg_rate=0.
     network = Network([1, 1], "linear", "squared", "regression")
     network.params[:] = (0.25, weights[0])  # [bias, weight]
     opt, ints, norms = np.zeros((2, 2)), np.zeros(4, np.int64), np.zeros(1)
-    cfg_i = np.array([kernel.ACTIVATIONS.index("linear"), kernel.HEADS.index("linear"),
-                      kernel.REGULARIZATIONS.index(regularization), kernel.OPTIMIZERS.index(name), 2, 0])
+    cfg_i = np.array(
+        [
+            kernel.ACTIVATIONS.index("linear"),
+            kernel.HEADS.index("linear"),
+            kernel.REGULARIZATIONS.index(regularization),
+            kernel.OPTIMIZERS.index(name),
+            2,
+            0,
+        ]
+    )
     cfg_f = np.array([RATE, reg_rate, 0.0])
     steps = []
     for grad_sum in sums:
         acc = np.array([grad_sum[1], grad_sum[0]])
         ints[kernel.COUNT] = COUNT
         before = network.params.copy()
-        kernel.update(network.params, acc, network.dead, opt, ints, norms, network.sizes,
-                      network.param_offsets, cfg_i, cfg_f)
+        kernel.update(
+            network.params, acc, network.dead, opt, ints, norms, network.sizes, network.param_offsets, cfg_i, cfg_f
+        )
         assert not acc.any() and ints[kernel.COUNT] == 0
         steps.append((before[1] - network.params[1], before[0] - network.params[0]))
     return steps
@@ -93,8 +101,9 @@ def test_the_kernel_steps_match_the_reference_optimizers(name):
 def test_the_kernels_sgd_is_the_originals_update_bit_for_bit():
     # w ← w - (η/count)·Σ, then - (η·λ)·w_old for L2; b ← b - (η·Σ)/count
     network_w, total_w, total_b = 0.7, 1.3, -0.9
-    steps = _kernel_steps("sgd", [np.array([total_w, total_b])], weights=(network_w,),
-                          regularization="L2", reg_rate=0.03)
+    steps = _kernel_steps(
+        "sgd", [np.array([total_w, total_b])], weights=(network_w,), regularization="L2", reg_rate=0.03
+    )
     w1 = network_w - (RATE / COUNT) * total_w
     w2 = w1 - (RATE * 0.03) * network_w
     assert steps[0][0] == network_w - w2

@@ -33,8 +33,13 @@ RUNS = run_vector_paths() + exact_run_paths()
 def _layers(network: Network, stored: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The file's W[dest][source] per layer as our (source, dest) matrices, with biases."""
     sizes = network.layer_sizes
-    return [(np.array(layer["weights"], dtype=float).reshape(sizes[l + 1], sizes[l]).T,
-             np.array(layer["biases"], dtype=float)) for l, layer in enumerate(stored)]
+    return [
+        (
+            np.array(layer["weights"], dtype=float).reshape(sizes[l + 1], sizes[l]).T,
+            np.array(layer["biases"], dtype=float),
+        )
+        for l, layer in enumerate(stored)
+    ]
 
 
 def _trainer(run: dict) -> Trainer:
@@ -45,13 +50,22 @@ def _trainer(run: dict) -> Trainer:
     network.load(_layers(network, run["init"]))
     train = np.array(run["train"], dtype=float).reshape(-1, 3)
     test = np.array(run["test"], dtype=float).reshape(-1, 3)
-    settings = TrainingConfig(learning_rate=config["learningRate"],
-                              regularization=config["regularization"],
-                              regularization_rate=config["regularizationRate"],
-                              problem=config["problem"], loss="squared",
-                              batch_size=config["batchSize"])
-    return Trainer(network, feature_matrix(train[:, :2], inputs), train[:, 2],
-                   feature_matrix(test[:, :2], inputs), test[:, 2], settings)
+    settings = TrainingConfig(
+        learning_rate=config["learningRate"],
+        regularization=config["regularization"],
+        regularization_rate=config["regularizationRate"],
+        problem=config["problem"],
+        loss="squared",
+        batch_size=config["batchSize"],
+    )
+    return Trainer(
+        network,
+        feature_matrix(train[:, :2], inputs),
+        train[:, 2],
+        feature_matrix(test[:, :2], inputs),
+        test[:, 2],
+        settings,
+    )
 
 
 def _first_null(run: dict) -> int | None:

@@ -140,8 +140,11 @@ def written_by_the_original(pairs: dict[str, str | None]) -> bool:
     if [key for key in regular if key in ORIGINAL_KEYS] != regular:
         return False
     # The original writes booleans as true/false (a damaged link may not).
-    return all(pairs[key] in ("true", "false") for key in keys if key.endswith("_hide") or (
-        key in BY_NAME and BY_NAME[key].kind is Kind.BOOL))
+    return all(
+        pairs[key] in ("true", "false")
+        for key in keys
+        if key.endswith("_hide") or (key in BY_NAME and BY_NAME[key].kind is Kind.BOOL)
+    )
 
 
 def test_links_in_the_originals_form_are_written_back_unchanged():

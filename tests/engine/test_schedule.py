@@ -16,14 +16,23 @@ def test_the_rates_of_each_schedule_by_hand():
     assert [step.rate_at(e) for e in (0, 9, 10, 19, 20, 35)] == [0.1, 0.1, 0.05, 0.05, 0.025, 0.0125]
     cosine = Schedule("cosine", 0.2, period=4)
     assert [cosine.rate_at(e) for e in range(6)] == pytest.approx(
-        [0.2, 0.1 * (1 + math.cos(math.pi / 4)), 0.1, 0.1 * (1 + math.cos(3 * math.pi / 4)), 0.2,
-         0.1 * (1 + math.cos(math.pi / 4))], abs=1e-15)
+        [
+            0.2,
+            0.1 * (1 + math.cos(math.pi / 4)),
+            0.1,
+            0.1 * (1 + math.cos(3 * math.pi / 4)),
+            0.2,
+            0.1 * (1 + math.cos(math.pi / 4)),
+        ],
+        abs=1e-15,
+    )
 
 
 def test_a_step_schedule_trains_each_epoch_with_its_rate():
     """Two epochs with the schedule equal an epoch at η then an epoch at η·f set by hand."""
-    scheduled = Session({"seed": "0.4", "learningRate": 0.3, "lrSchedule": "step", "lrDecayEpochs": 1,
-                         "lrDecayFactor": 0.1})
+    scheduled = Session(
+        {"seed": "0.4", "learningRate": 0.3, "lrSchedule": "step", "lrDecayEpochs": 1, "lrDecayFactor": 0.1}
+    )
     scheduled.step(2)
     by_hand = Session({"seed": "0.4", "learningRate": 0.3})
     by_hand.step(1)

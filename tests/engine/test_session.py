@@ -93,15 +93,17 @@ def test_changing_problem_keeps_a_suitable_loss():
 def test_notices_use_the_labels_and_name_their_setting():
     session = Session({"seed": "0.1"})
     change = session.apply({"batchSize": 0, "learningRate": 1e9})
-    assert change.notices == ["Batch size 0 is outside 1–1200; using 1", "Learning rate 1000000000 is outside 0–10; using 10"]
+    assert change.notices == [
+        "Batch size 0 is outside 1–1200; using 1",
+        "Learning rate 1000000000 is outside 0–10; using 10",
+    ]
     assert [notice.about for notice in change.notices] == [("batchSize",), ("learningRate",)]
 
 
 def test_bad_values_raise_and_change_nothing():
     session = trained_session()
     before = dict(session.settings)
-    for patch in ({"learningRate": "fast"}, {"nope": 1}, {"activation": "toString"}, {"x": 1},
-                  {"networkShape": "4,2"}):
+    for patch in ({"learningRate": "fast"}, {"nope": 1}, {"activation": "toString"}, {"x": 1}, {"networkShape": "4,2"}):
         with pytest.raises(SettingError):
             session.apply(patch)
     assert session.settings == before and session.epoch == 3
@@ -183,15 +185,18 @@ def test_edits_change_one_parameter():
     assert train_loss != trained_session().losses()[0]
 
 
-@pytest.mark.parametrize("edit, says", [
-    (lambda s: s.edit_weight(4, 0, 0, 1.0), "layer 4 does not exist; the network has layers 1–3"),
-    (lambda s: s.edit_weight(0, 0, 0, 1.0), "layer 0 does not exist"),
-    (lambda s: s.edit_weight(2, 4, 0, 1.0), "no link from node 4 of layer 1 to node 0 of layer 2"),
-    (lambda s: s.edit_weight(1, 0, -1, 1.0), "no link from node 0 of layer 0 to node -1"),
-    (lambda s: s.edit_bias(3, 1, 1.0), "layer 3 has node 0; node 1 does not exist"),
-    (lambda s: s.edit_bias(1, 0, float("nan")), "between −1,000,000 and 1,000,000"),
-    (lambda s: s.edit_weight(1, 0, 0, -1e9), "between −1,000,000 and 1,000,000"),
-])
+@pytest.mark.parametrize(
+    "edit, says",
+    [
+        (lambda s: s.edit_weight(4, 0, 0, 1.0), "layer 4 does not exist; the network has layers 1–3"),
+        (lambda s: s.edit_weight(0, 0, 0, 1.0), "layer 0 does not exist"),
+        (lambda s: s.edit_weight(2, 4, 0, 1.0), "no link from node 4 of layer 1 to node 0 of layer 2"),
+        (lambda s: s.edit_weight(1, 0, -1, 1.0), "no link from node 0 of layer 0 to node -1"),
+        (lambda s: s.edit_bias(3, 1, 1.0), "layer 3 has node 0; node 1 does not exist"),
+        (lambda s: s.edit_bias(1, 0, float("nan")), "between −1,000,000 and 1,000,000"),
+        (lambda s: s.edit_weight(1, 0, 0, -1e9), "between −1,000,000 and 1,000,000"),
+    ],
+)
 def test_edits_check_their_own_indices_and_values(edit, says):
     session = trained_session()
     before = session.network.params.copy()
@@ -208,8 +213,9 @@ def test_link_without_seed_gets_a_fresh_one():
 @pytest.mark.parametrize("activation", SETTINGS[0].choices)
 @pytest.mark.parametrize("optimizer", [s for s in SETTINGS if s.name == "optimizer"][0].choices)
 def test_every_activation_and_optimizer_trains_and_draws(activation, optimizer):
-    session = Session({"seed": "0.4", "activation": activation, "optimizer": optimizer, "networkShape": (3, 2),
-                       "dropout": 0.1})
+    session = Session(
+        {"seed": "0.4", "activation": activation, "optimizer": optimizer, "networkShape": (3, 2), "dropout": 0.1}
+    )
     start = session.losses()
     assert session.step(5) == 5 or session.divergence is not None
     assert session.losses() != start
@@ -217,15 +223,18 @@ def test_every_activation_and_optimizer_trains_and_draws(activation, optimizer):
     assert np.isfinite(picture.output()).all() and picture.thumbnails().shape == (12, 10, 10)
 
 
-@pytest.mark.parametrize("values", [
-    {"x": False, "y": False},  # no inputs at all: hidden nodes see only their biases
-    {"networkShape": ()},
-    {"networkShape": (16,) * 8, "batchSize": 1},
-    {"batchSize": 1200},  # larger than the training set: never updates, as the original
-    {"problem": "regression", "loss": "huber", "regDataset": "reg-gauss"},
-    {"problem": "regression", "loss": "absolute", "percTrainData": 1},
-    {"loss": "crossEntropy", "regularization": "L1", "regularizationRate": 0.3},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"x": False, "y": False},  # no inputs at all: hidden nodes see only their biases
+        {"networkShape": ()},
+        {"networkShape": (16,) * 8, "batchSize": 1},
+        {"batchSize": 1200},  # larger than the training set: never updates, as the original
+        {"problem": "regression", "loss": "huber", "regDataset": "reg-gauss"},
+        {"problem": "regression", "loss": "absolute", "percTrainData": 1},
+        {"loss": "crossEntropy", "regularization": "L1", "regularizationRate": 0.3},
+    ],
+)
 def test_edge_configurations_train_and_draw(values):
     session = Session({"seed": "0.6", **values})
     before = session.network.params.copy()

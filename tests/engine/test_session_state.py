@@ -31,8 +31,11 @@ CASES = [
     ("L1", {"regularization": "L1", "regularizationRate": 0.03, "learningRate": 0.3}, [(5, None)]),
     ("L2", {"regularization": "L2", "regularizationRate": 0.01}, [(3, None)]),
     ("dropout", {"dropout": 0.3, "optimizer": "adam", "learningRate": 0.01}, [(2, None)]),
-    ("adam-L1-dropout", {"dropout": 0.2, "optimizer": "adam", "regularization": "L1",
-                         "regularizationRate": 0.01}, [(3, None)]),
+    (
+        "adam-L1-dropout",
+        {"dropout": 0.2, "optimizer": "adam", "regularization": "L1", "regularizationRate": 0.01},
+        [(3, None)],
+    ),
     ("partial-epoch", {"batchSize": 7}, [(1, 100), (1, 90)]),
     ("partial-dropout-adam", {"batchSize": 3, "dropout": 0.5, "optimizer": "adam"}, [(2, 101), (1, 130)]),
     ("leftover-batch", {"batchSize": 30, "percTrainData": 30}, [(2, None)]),
@@ -77,8 +80,11 @@ def assert_same(one: Session, two: Session) -> None:
     assert one.stream.to_state() == two.stream.to_state()
     assert one.settings == two.settings
     assert one.stopped == two.stopped
-    assert (one.watch.armed, one.watch.best_epoch, one.watch.best_loss) == \
-        (two.watch.armed, two.watch.best_epoch, two.watch.best_loss)
+    assert (one.watch.armed, one.watch.best_epoch, one.watch.best_loss) == (
+        two.watch.armed,
+        two.watch.best_epoch,
+        two.watch.best_loss,
+    )
 
 
 @pytest.mark.parametrize("name,values,calls", CASES, ids=[case[0] for case in CASES])
@@ -149,8 +155,14 @@ def test_the_committed_format_1_value_still_loads_and_trains_on_exactly():
     assert_same(loaded, straight)
 
 
-FIXTURE_SETTINGS = {"seed": "0.5", "optimizer": "adam", "dropout": 0.2, "regularization": "L1",
-                    "regularizationRate": 0.001, "batchSize": 7}
+FIXTURE_SETTINGS = {
+    "seed": "0.5",
+    "optimizer": "adam",
+    "dropout": 0.2,
+    "regularization": "L1",
+    "regularizationRate": 0.001,
+    "batchSize": 7,
+}
 FIXTURE_CALLS = [(4, None), (1, 60)]
 
 
@@ -183,6 +195,7 @@ def test_a_damaged_value_is_refused_with_a_clear_message(damage):
     elif damage == "drop-a-field":
         del state["trainer"]["acc"]
         from engine.session_state import _checksum
+
         state["checksum"] = _checksum(state)  # a writer with a bug, not a bit flip
         body = json.dumps(state).encode()
         expected = "damaged: the field 'acc' is missing"

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from engine.settings import BY_NAME, OUR_HIDE_NAMES, SETTINGS, Kind, coerce_all, defaults
-from engine.share_hash import ParsedHash, canonical, set_hidden, js_number, js_to_number, parse_hash, write_hash
+from engine.share_hash import ParsedHash, canonical, js_number, js_to_number, parse_hash, set_hidden, write_hash
 
 # The example hashes the original app wrote (spec §6.5), without '#'.
 EXAMPLE_1 = (
@@ -86,7 +86,17 @@ def test_example_values_are_read_as_the_original_reads_them():
     assert five.settings["x"] is False and five.settings["xSquared"] is True
     assert five.hidden == {"showTestData": True}
     # A classroom link made for the original also hides our extra controls.
-    assert five.hidden_controls() == ["showTestData", "optimizer", "loss", "init", "dropout", "speed", "classes", "lrSchedule", "stop"]
+    assert five.hidden_controls() == [
+        "showTestData",
+        "optimizer",
+        "loss",
+        "init",
+        "dropout",
+        "speed",
+        "classes",
+        "lrSchedule",
+        "stop",
+    ]
 
 
 def test_untouched_setup_writes_exactly_the_originals_hash():
@@ -193,9 +203,22 @@ def test_our_activations_are_accepted():
 
 @pytest.mark.parametrize(
     "text, number",
-    [("  12 ", 12), ("0x10", 16), ("0X1f", 31), ("0b11", 3), ("0o17", 15), ("", 0), ("1e3", 1000),
-     (".5", 0.5), ("5.", 5), ("+5", 5), ("-2.5e-3", -0.0025), ("Infinity", math.inf),
-     ("-Infinity", -math.inf), ("\u00a0 7\ufeff", 7)],
+    [
+        ("  12 ", 12),
+        ("0x10", 16),
+        ("0X1f", 31),
+        ("0b11", 3),
+        ("0o17", 15),
+        ("", 0),
+        ("1e3", 1000),
+        (".5", 0.5),
+        ("5.", 5),
+        ("+5", 5),
+        ("-2.5e-3", -0.0025),
+        ("Infinity", math.inf),
+        ("-Infinity", -math.inf),
+        ("\u00a0 7\ufeff", 7),
+    ],
 )
 def test_js_to_number_is_unary_plus(text, number):
     assert js_to_number(text) == number
@@ -208,10 +231,25 @@ def test_js_to_number_gives_nan_where_unary_plus_does(text):
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.03, "0.03"), (0.00001, "0.00001"), (1e-7, "1e-7"), (15, "15"), (15.0, "15"), (12.5, "12.5"),
-     (math.nan, "NaN"), (-0.0, "0"), (0, "0"), (1e21, "1e+21"), (1e16, "10000000000000000"),
-     (0.1 + 0.2, "0.30000000000000004"), (0.000001, "0.000001"), (1.5e-7, "1.5e-7"), (-3, "-3"),
-     (123456789012345680000.0, "123456789012345680000"), (math.inf, "Infinity")],
+    [
+        (0.03, "0.03"),
+        (0.00001, "0.00001"),
+        (1e-7, "1e-7"),
+        (15, "15"),
+        (15.0, "15"),
+        (12.5, "12.5"),
+        (math.nan, "NaN"),
+        (-0.0, "0"),
+        (0, "0"),
+        (1e21, "1e+21"),
+        (1e16, "10000000000000000"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (0.000001, "0.000001"),
+        (1.5e-7, "1.5e-7"),
+        (-3, "-3"),
+        (123456789012345680000.0, "123456789012345680000"),
+        (math.inf, "Infinity"),
+    ],
 )
 def test_js_number_writes_as_javascript(value, text):
     assert js_number(value) == text
@@ -226,9 +264,17 @@ def test_js_number_round_trips_through_js_to_number():
 
 @pytest.mark.parametrize(
     "key, value, expected",
-    [("learningRate", "  0.3 ", 0.3), ("learningRate", "1e-5", 0.00001), ("learningRate", "0x1", 1),
-     ("batchSize", "30", 30), ("batchSize", "1200", 1200), ("percTrainData", "95", 95),
-     ("regularizationRate", "10", 10), ("dropout", "0.5", 0.5), ("learningRate", "0", 0)],
+    [
+        ("learningRate", "  0.3 ", 0.3),
+        ("learningRate", "1e-5", 0.00001),
+        ("learningRate", "0x1", 1),
+        ("batchSize", "30", 30),
+        ("batchSize", "1200", 1200),
+        ("percTrainData", "95", 95),
+        ("regularizationRate", "10", 10),
+        ("dropout", "0.5", 0.5),
+        ("learningRate", "0", 0),
+    ],
 )
 def test_numbers_within_bounds_are_kept(key, value, expected):
     parsed = only(key, value)
@@ -237,9 +283,18 @@ def test_numbers_within_bounds_are_kept(key, value, expected):
 
 @pytest.mark.parametrize(
     "key, value, expected",
-    [("learningRate", "100", 10), ("learningRate", "-1", 0), ("batchSize", "0", 1), ("batchSize", "-3", 1),
-     ("batchSize", "1e9", 1200), ("batchSize", "2.4", 2), ("percTrainData", "0", 1), ("percTrainData", "150", 99),
-     ("regularizationRate", "-0.01", 0), ("dropout", "1", 0.9)],
+    [
+        ("learningRate", "100", 10),
+        ("learningRate", "-1", 0),
+        ("batchSize", "0", 1),
+        ("batchSize", "-3", 1),
+        ("batchSize", "1e9", 1200),
+        ("batchSize", "2.4", 2),
+        ("percTrainData", "0", 1),
+        ("percTrainData", "150", 99),
+        ("regularizationRate", "-0.01", 0),
+        ("dropout", "1", 0.9),
+    ],
 )
 def test_numbers_outside_bounds_take_the_nearest_allowed_value(key, value, expected):
     parsed = only(key, value)
@@ -297,8 +352,17 @@ def test_hide_text_is_read_and_written():
 
 @pytest.mark.parametrize(
     "value, shape",
-    [("", ()), ("1", (1,)), ("4,2", (4, 2)), (" 3 , 4 ", (3, 4)), ("0x4", (4,)), ("8,8,8,8,8,8,8,8", (8,) * 8),
-     ("8,8,8,8,8,8,8,8,8,8", (8,) * 10), ("16", (16,)), ("  ", ())],
+    [
+        ("", ()),
+        ("1", (1,)),
+        ("4,2", (4, 2)),
+        (" 3 , 4 ", (3, 4)),
+        ("0x4", (4,)),
+        ("8,8,8,8,8,8,8,8", (8,) * 8),
+        ("8,8,8,8,8,8,8,8,8,8", (8,) * 10),
+        ("16", (16,)),
+        ("  ", ()),
+    ],
 )
 def test_network_shapes_that_are_usable(value, shape):
     parsed = only("networkShape", value)
@@ -307,8 +371,18 @@ def test_network_shapes_that_are_usable(value, shape):
 
 @pytest.mark.parametrize(
     "value, shape",
-    [("17", (16,)), ("0", (1,)), ("-3", (1,)), ("2.5", (3,)), ("4,,2", (4, 1, 2)), ("4,2,", (4, 2, 1)),
-     ("1e9", (16,)), ("Infinity", (16,)), ("1,1,1,1,1,1,1,1,1,1,1", (1,) * 10), ("9,9,9,9,9,9,9,9,9,9,9,9", (9,) * 10)],
+    [
+        ("17", (16,)),
+        ("0", (1,)),
+        ("-3", (1,)),
+        ("2.5", (3,)),
+        ("4,,2", (4, 1, 2)),
+        ("4,2,", (4, 2, 1)),
+        ("1e9", (16,)),
+        ("Infinity", (16,)),
+        ("1,1,1,1,1,1,1,1,1,1,1", (1,) * 10),
+        ("9,9,9,9,9,9,9,9,9,9,9,9", (9,) * 10),
+    ],
 )
 def test_absurd_network_shapes_take_the_nearest_allowed_shape(value, shape):
     parsed = only("networkShape", value)
@@ -413,16 +487,30 @@ def test_our_keys_are_written_only_when_not_at_their_default():
     settings = defaults()
     settings["seed"] = "0.79187"
     assert write_hash(settings) == EXAMPLE_1
-    changed = {"optimizer": "adam", "loss": "crossEntropy", "init": "he", "dropout": 0.2, "speed": "max",
-               "data": "3f2a9c0b1d4e5f60718293a4", "lrSchedule": "step", "lrDecayEpochs": 50,
-               "lrDecayFactor": 0.3, "classes": 3, "stopEpoch": 100, "stopTestLoss": 0.2,
-               "stopTestAccuracy": 90, "stopPatience": 50}
+    changed = {
+        "optimizer": "adam",
+        "loss": "crossEntropy",
+        "init": "he",
+        "dropout": 0.2,
+        "speed": "max",
+        "data": "3f2a9c0b1d4e5f60718293a4",
+        "lrSchedule": "step",
+        "lrDecayEpochs": 50,
+        "lrDecayFactor": 0.3,
+        "classes": 3,
+        "stopEpoch": 100,
+        "stopTestLoss": 0.2,
+        "stopTestAccuracy": 90,
+        "stopPatience": 50,
+    }
     assert set(changed) == {s.name for s in ours}
     settings.update(changed)
     written = write_hash(settings)
-    assert written == (EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
-                       "&data=3f2a9c0b1d4e5f60718293a4&classes=3&lrSchedule=step&lrDecayEpochs=50&lrDecayFactor=0.3&stopEpoch=100&stopTestLoss=0.2"
-                       "&stopTestAccuracy=90&stopPatience=50")
+    assert written == (
+        EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
+        "&data=3f2a9c0b1d4e5f60718293a4&classes=3&lrSchedule=step&lrDecayEpochs=50&lrDecayFactor=0.3&stopEpoch=100&stopTestLoss=0.2"
+        "&stopTestAccuracy=90&stopPatience=50"
+    )
     assert parse_hash(written).settings == settings
 
 
@@ -520,10 +608,27 @@ def test_a_classroom_checkbox_keeps_the_extras_as_they_look():
     # Showing one extra that a link for the original hides: the others stay hidden.
     hidden = {"noise": True}
     set_hidden(hidden, "loss", False)
-    assert hidden == {"noise": True, "optimizer": True, "loss": False, "init": True, "dropout": True, "speed": True,
-                      "classes": True, "lrSchedule": True, "stop": True}
-    assert ParsedHash({}, hidden=hidden).hidden_controls() == ["noise", "optimizer", "init", "dropout", "speed",
-                                                               "classes", "lrSchedule", "stop"]
+    assert hidden == {
+        "noise": True,
+        "optimizer": True,
+        "loss": False,
+        "init": True,
+        "dropout": True,
+        "speed": True,
+        "classes": True,
+        "lrSchedule": True,
+        "stop": True,
+    }
+    assert ParsedHash({}, hidden=hidden).hidden_controls() == [
+        "noise",
+        "optimizer",
+        "init",
+        "dropout",
+        "speed",
+        "classes",
+        "lrSchedule",
+        "stop",
+    ]
     # Hiding another control of the original's changes nothing else.
     hidden = {"noise": True}
     set_hidden(hidden, "x", True)
@@ -537,7 +642,9 @@ def test_unknown_keys_are_kept_in_order_and_written_back():
     )
     written, parsed = canonical(link)
     assert parsed.unknown == [
-        ("goalTestLossMinThresholdFirst", "0.4"), ("bare", None), ("goalTestLossMinThresholdSecond", "0.25"),
+        ("goalTestLossMinThresholdFirst", "0.4"),
+        ("bare", None),
+        ("goalTestLossMinThresholdSecond", "0.25"),
         ("empty", ""),
     ]
     assert written.endswith(
@@ -576,8 +683,7 @@ def test_only_the_first_two_parts_of_a_piece_count():
 
 
 FULL = (
-    "activation=relu&batchSize=10&dataset=xor&regDataset=reg-gauss&learningRate=0.1&regularizationRate=0.003"
-    "&seed=0.5"
+    "activation=relu&batchSize=10&dataset=xor&regDataset=reg-gauss&learningRate=0.1&regularizationRate=0.003&seed=0.5"
 )
 
 
@@ -655,7 +761,7 @@ HOSTILE = [
     "seed=<script>alert(document.cookie)</script>",
     "activation=<img src=x onerror=alert(1)>",
     "\"'><svg onload=alert(1)>_hide=true",
-    "tutorial=\"><script>x</script>",
+    'tutorial="><script>x</script>',
     "foo=" + "A" * 10_000,
     "A" * 10_000 + "=1",
     "seed=" + "<" * 10_000,
@@ -714,8 +820,36 @@ def test_non_text_input_is_read_as_an_empty_link():
 
 def random_link(stream: random.Random) -> str:
     keys = [s.name for s in SETTINGS] + ["foo", "x_hide", "®Dataset", "bogus_hide", ""]
-    pieces = ["<", ">", "\"", "'", "&", "=", "#", "%", "%2", "%C2%AE", "®", "&amp;", "\\", " ", "\x00", "é",
-              "true", "false", "0", "-1", "1e9", "0x1f", ",", ".", "NaN", "Infinity", "\ud800", "🙂"]
+    pieces = [
+        "<",
+        ">",
+        '"',
+        "'",
+        "&",
+        "=",
+        "#",
+        "%",
+        "%2",
+        "%C2%AE",
+        "®",
+        "&amp;",
+        "\\",
+        " ",
+        "\x00",
+        "é",
+        "true",
+        "false",
+        "0",
+        "-1",
+        "1e9",
+        "0x1f",
+        ",",
+        ".",
+        "NaN",
+        "Infinity",
+        "\ud800",
+        "🙂",
+    ]
     parts = []
     for _ in range(stream.randint(0, 12)):
         key = stream.choice(keys)
@@ -743,7 +877,7 @@ def test_fuzzed_links_never_raise_and_canonical_form_is_stable():
 
 def test_fuzzed_random_characters_never_raise():
     stream = random.Random(99)
-    alphabet = "&=#%;,.-_~ab0129xXe+<>\"'\\®\u00ae\x00\n\ud800\U0001F642"
+    alphabet = "&=#%;,.-_~ab0129xXe+<>\"'\\®\u00ae\x00\n\ud800\U0001f642"
     for _ in range(3000):
         raw = "".join(stream.choice(alphabet) for _ in range(stream.randint(0, 60)))
         written, parsed = canonical(raw)

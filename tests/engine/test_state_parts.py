@@ -23,10 +23,16 @@ def test_a_stream_continues_exactly_after_a_round_trip(drawn):
     assert copy.new_seed() == stream.new_seed()
 
 
-@pytest.mark.parametrize("broken", [{}, {"seed": "1", "S": "zz", "i": 0, "j": 0, "unread": ""},
-                                    {"seed": "1", "S": "00" * 256, "i": 0, "j": 0, "unread": ""},
-                                    {"seed": 1, "S": bytes(range(256)).hex(), "i": 0, "j": 0, "unread": ""},
-                                    {"seed": "1", "S": bytes(range(256)).hex(), "i": 300, "j": 0, "unread": ""}])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {},
+        {"seed": "1", "S": "zz", "i": 0, "j": 0, "unread": ""},
+        {"seed": "1", "S": "00" * 256, "i": 0, "j": 0, "unread": ""},
+        {"seed": 1, "S": bytes(range(256)).hex(), "i": 0, "j": 0, "unread": ""},
+        {"seed": "1", "S": bytes(range(256)).hex(), "i": 300, "j": 0, "unread": ""},
+    ],
+)
 def test_a_broken_stream_state_is_refused(broken):
     with pytest.raises(ValueError, match="random-stream state"):
         SeededStream.from_state(broken)

@@ -2,7 +2,6 @@
 and goes on past the condition when asked to."""
 
 import numpy as np
-import pytest
 
 from engine.session import Session
 from engine.share_hash import parse_hash, write_hash
@@ -42,8 +41,9 @@ def _trained(epochs):
 
 
 def test_stop_at_a_test_accuracy():
-    session = _session(dataset="spiral", classes=3, stopTestAccuracy=60, networkShape=(8, 8), optimizer="adam",
-                       learningRate=0.01)
+    session = _session(
+        dataset="spiral", classes=3, stopTestAccuracy=60, networkShape=(8, 8), optimizer="adam", learningRate=0.01
+    )
     session.step(500)
     assert session.stopped is not None and "the test accuracy" in session.stopped[1]
     assert session.metrics()["test"]["accuracy"] >= 0.6

@@ -8,21 +8,29 @@ import numpy as np
 import pytest
 
 from engine import k_class_datasets
-from engine.data_source import make_data, GeneratedData
+from engine.data_source import GeneratedData, make_data
 from engine.rng import SeededStream
 from engine.session import Session
 from engine.share_hash import parse_hash, write_hash
 from engine.task import K_CLASS_PALETTE, TWO_CLASS_PALETTE, Task, regression_metrics, task_of
 
-
 # --- the task itself ----------------------------------------------------------
+
 
 def test_the_task_follows_problem_and_classes():
     two, four, reg = Task("classification", 2), Task("classification", 4), Task("regression", 0)
     assert (two.label_kind, two.outputs, two.losses, two.palette) == (
-        "sign", 1, ("squared", "crossEntropy"), TWO_CLASS_PALETTE)
+        "sign",
+        1,
+        ("squared", "crossEntropy"),
+        TWO_CLASS_PALETTE,
+    )
     assert (four.label_kind, four.outputs, four.losses, four.palette) == (
-        "index", 4, ("crossEntropy",), K_CLASS_PALETTE[:4])
+        "index",
+        4,
+        ("crossEntropy",),
+        K_CLASS_PALETTE[:4],
+    )
     assert (reg.label_kind, reg.outputs, reg.losses) == ("real", 1, ("squared", "absolute", "huber"))
     assert four.head("crossEntropy").multiclass and not two.head("crossEntropy").multiclass
     with pytest.raises(ValueError, match="does not suit classification with 4 classes"):
@@ -45,8 +53,9 @@ def test_accuracy_and_confusion_of_two_classes_by_hand():
 def test_accuracy_and_confusion_of_three_classes_by_hand():
     task = Task("classification", 3)
     labels = np.array([0, 0, 1, 1, 2, 2], float)
-    probabilities = np.array([[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.8, 0.1],
-                              [0.1, 0.3, 0.6], [0.3, 0.3, 0.4], [0.4, 0.4, 0.2]])
+    probabilities = np.array(
+        [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.8, 0.1], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4], [0.4, 0.4, 0.2]]
+    )
     numbers = task.metrics(probabilities, labels)
     # row = true class: 0 → {0, 1}; 1 → {1, 2}; 2 → {2, 0 (a tie goes to the first)}
     assert numbers["confusion"] == [[1, 1, 0], [0, 1, 1], [1, 0, 1]]
@@ -65,6 +74,7 @@ def test_r2_and_rmse_by_hand():
 
 
 # --- K-class data sets -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(k_class_datasets.K_CLASS_DATASETS))
 @pytest.mark.parametrize("classes", [3, 5, 8])
@@ -119,15 +129,16 @@ def test_two_classes_draw_the_originals_points():
     settings = {"problem": "classification", "dataset": "spiral", "noise": 0, "percTrainData": 50, "classes": 2}
     mine = make_data(GeneratedData(), settings, SeededStream("0.7"))
     from engine.datasets import make_data as original
+
     theirs = original(settings, SeededStream("0.7"))
     assert np.array_equal(mine.train, theirs.train) and set(np.unique(mine.train[:, 2])) == {-1.0, 1.0}
 
 
 # --- sessions ---------------------------------------------------------------------
 
+
 def test_a_three_class_session_has_three_softmax_outputs_and_learns():
-    session = Session({"dataset": "gauss", "classes": 3, "seed": "0.3", "networkShape": (6,),
-                       "learningRate": 0.1})
+    session = Session({"dataset": "gauss", "classes": 3, "seed": "0.3", "networkShape": (6,), "learningRate": 0.1})
     assert session.network.layer_sizes == (2, 6, 3) and session.network.head.multiclass
     assert session.settings["loss"] == "crossEntropy" and session.notices == []
     assert set(np.unique(session.data.train[:, 2])) == {0.0, 1.0, 2.0}
@@ -163,12 +174,16 @@ def test_a_regression_session_reports_r2_and_rmse():
 
 # --- links ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, used, notice", [
-    ("1", 2, "classes=1 is outside 2–8; using 2"),
-    ("99", 8, "classes=99 is outside 2–8; using 8"),
-    ("abc", 2, "classes=abc is not a number; using 2"),
-    ("3.5", 4, "classes=3.5 is not a whole number; using 4"),
-])
+
+@pytest.mark.parametrize(
+    "value, used, notice",
+    [
+        ("1", 2, "classes=1 is outside 2–8; using 2"),
+        ("99", 8, "classes=99 is outside 2–8; using 8"),
+        ("abc", 2, "classes=abc is not a number; using 2"),
+        ("3.5", 4, "classes=3.5 is not a whole number; using 4"),
+    ],
+)
 def test_bad_class_counts_in_a_link_take_the_nearest_allowed_value(value, used, notice):
     parsed = parse_hash(f"#dataset=spiral&classes={value}&seed=0.1")
     assert parsed.settings["classes"] == used

@@ -9,8 +9,10 @@ import time
 from engine.session import Session
 from engine.share_hash import parse_hash
 
-LINK = ("dataset=spiral&x=true&y=true&xTimesY=true&xSquared=true&ySquared=true&sinX=true&sinY=true"
-        "&networkShape=8,8,8,8,8,8&activation=tanh&batchSize=10&seed=0.5")
+LINK = (
+    "dataset=spiral&x=true&y=true&xTimesY=true&xSquared=true&ySquared=true&sinX=true&sinY=true"
+    "&networkShape=8,8,8,8,8,8&activation=tanh&batchSize=10&seed=0.5"
+)
 
 
 def _session() -> Session:

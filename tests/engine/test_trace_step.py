@@ -15,12 +15,15 @@ def session(link: str) -> Session:
     return Session(parse_hash(link).settings)
 
 
-@pytest.mark.parametrize("link", [
-    "#seed=0.12345&batchSize=1&percTrainData=10",
-    "#seed=0.3&batchSize=1&percTrainData=10&regularization=L2&regularizationRate=0.03&activation=relu",
-    "#seed=0.7&batchSize=1&percTrainData=10&regularization=L1&regularizationRate=0.3&learningRate=1",
-    "#seed=0.5&batchSize=1&problem=regression&regDataset=reg-gauss&percTrainData=10&networkShape=3,3",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "#seed=0.12345&batchSize=1&percTrainData=10",
+        "#seed=0.3&batchSize=1&percTrainData=10&regularization=L2&regularizationRate=0.03&activation=relu",
+        "#seed=0.7&batchSize=1&percTrainData=10&regularization=L1&regularizationRate=0.3&learningRate=1",
+        "#seed=0.5&batchSize=1&problem=regression&regDataset=reg-gauss&percTrainData=10&networkShape=3,3",
+    ],
+)
 def test_taking_the_traced_step_is_training_on_that_one_example(link):
     """With batch size 1 the first update of an epoch is exactly point 0's
     step: the step-through applies the same arithmetic, bit for bit."""
@@ -64,10 +67,12 @@ def test_gradient_and_delta_norms_are_the_last_updates_mean_gradients():
 def test_sigmoid_in_six_layers_starves_the_first_layer():
     """The vanishing-gradients lesson's set-up: the first layer's gradient is
     thousands of times smaller than the last's with sigmoid, not with tanh."""
+
     def ratio(activation):
         s = session(f"#dataset=spiral&networkShape=8,8,8,8,8,8&activation={activation}&seed=0.12345")
         s.step(20)
         norms = s.gradient_norms()
         return norms[-1] / norms[0]
+
     assert ratio("sigmoid") > 1000
     assert ratio("tanh") < 10

@@ -31,8 +31,7 @@ def _trainer(n_train=25, n_test=15, problem="classification", network=None, data
     X, y = _data(n_train + n_test, problem, seed=data_seed)
     network = network or _network(problem=problem)
     config = TrainingConfig(problem=problem, **config)
-    trainer = Trainer(network, X[:n_train], y[:n_train], X[n_train:], y[n_train:], config,
-                      dropout_seed=9)
+    trainer = Trainer(network, X[:n_train], y[:n_train], X[n_train:], y[n_train:], config, dropout_seed=9)
     return trainer, X, y
 
 
@@ -49,7 +48,7 @@ def test_leftover_examples_join_the_next_epochs_first_update():
     pending, pending_count = 0.0, 0
     for _ in range(3):
         for start in (0, 10):
-            total = numpy_reference.gradient_sum(reference, F[start:start + 10], t[start:start + 10]) + pending
+            total = numpy_reference.gradient_sum(reference, F[start : start + 10], t[start : start + 10]) + pending
             count = 10 + pending_count
             pending, pending_count = 0.0, 0
             reference.params -= 0.3 * total / count
@@ -95,9 +94,14 @@ def test_l1_kills_a_link_whose_penalty_crosses_zero():
     network.weights[0][0] = [0.004, -0.5]
     X, y = _data(40)
     X[:, 0] = 0.0
-    trainer = Trainer(network, X[:20], y[:20], X[20:], y[20:],
-                      TrainingConfig(learning_rate=0.1, regularization="L1", regularization_rate=0.1,
-                                     batch_size=10))
+    trainer = Trainer(
+        network,
+        X[:20],
+        y[:20],
+        X[20:],
+        y[20:],
+        TrainingConfig(learning_rate=0.1, regularization="L1", regularization_rate=0.1, batch_size=10),
+    )
     trainer.run(1)
     dead = network.dead_links()
     assert dead[0][0, 0] and network.weights[0][0, 0] == 0.0
@@ -128,8 +132,11 @@ def test_configure_keeps_the_weights_and_applies_live():
     trainer, _, _ = _trainer(n_train=30, batch_size=10)
     trainer.run(5)
     weights = trainer.network.params.copy()
-    trainer.configure(TrainingConfig(learning_rate=0.0, regularization="L2", regularization_rate=0.0,
-                                     optimizer="momentum", batch_size=10))
+    trainer.configure(
+        TrainingConfig(
+            learning_rate=0.0, regularization="L2", regularization_rate=0.0, optimizer="momentum", batch_size=10
+        )
+    )
     assert np.array_equal(trainer.network.params, weights) and trainer.epoch == 5
     trainer.run(2)  # learning rate 0: nothing moves
     assert np.array_equal(trainer.network.params, weights) and trainer.epoch == 7
@@ -182,7 +189,9 @@ def test_new_data_keeps_the_gradients_pending_from_the_old():
     reference = _clone(trainer.network)
     trainer.run(1)
     for start in (0, 10):
-        reference.params -= 0.3 * numpy_reference.gradient_sum(reference, X[start:start + 10], y[start:start + 10]) / 10
+        reference.params -= (
+            0.3 * numpy_reference.gradient_sum(reference, X[start : start + 10], y[start : start + 10]) / 10
+        )
     pending = numpy_reference.gradient_sum(reference, X[20:25], y[20:25])
     X2, y2 = _data(60, seed=5)
     trainer.set_data(X2[:30], y2[:30], X2[30:], y2[30:])
@@ -191,7 +200,9 @@ def test_new_data_keeps_the_gradients_pending_from_the_old():
     trainer.run(1)
     reference.params -= 0.3 * (numpy_reference.gradient_sum(reference, X2[0:10], y2[0:10]) + pending) / 15
     for start in (10, 20):
-        reference.params -= 0.3 * numpy_reference.gradient_sum(reference, X2[start:start + 10], y2[start:start + 10]) / 10
+        reference.params -= (
+            0.3 * numpy_reference.gradient_sum(reference, X2[start : start + 10], y2[start : start + 10]) / 10
+        )
     assert np.allclose(trainer.network.params, reference.params, rtol=1e-12, atol=1e-15)
 
 
@@ -218,8 +229,9 @@ def test_divergence_restores_the_weights_from_before_the_bad_epoch():
 def test_dropout_is_drawn_from_its_generator_and_only_in_training():
     def run(dropout, seed):
         X, y = _data(50)
-        trainer = Trainer(_network(), X[:30], y[:30], X[30:], y[30:],
-                          TrainingConfig(dropout=dropout), dropout_seed=seed)
+        trainer = Trainer(
+            _network(), X[:30], y[:30], X[30:], y[30:], TrainingConfig(dropout=dropout), dropout_seed=seed
+        )
         trainer.run(3)
         return trainer, X, y
 
@@ -243,9 +255,18 @@ def test_losses_follow_an_edited_weight():
     assert after[0] == pytest.approx(trainer.network.errors(X[:30], y[:30]).mean(), rel=1e-15)
 
 
-@pytest.mark.parametrize("optimizer,rate", [("sgd", 0.03), ("momentum", 0.03), ("nesterov", 0.03),
-                                            ("adagrad", 0.03), ("rmsprop", 0.003), ("adadelta", 1.0),
-                                            ("adam", 0.01)])
+@pytest.mark.parametrize(
+    "optimizer,rate",
+    [
+        ("sgd", 0.03),
+        ("momentum", 0.03),
+        ("nesterov", 0.03),
+        ("adagrad", 0.03),
+        ("rmsprop", 0.003),
+        ("adadelta", 1.0),
+        ("adam", 0.01),
+    ],
+)
 def test_every_optimizer_lowers_the_loss(optimizer, rate):
     assert optimizer in settings.OPTIMIZER_CHOICES
     trainer, _, _ = _trainer(n_train=100, n_test=50, optimizer=optimizer, learning_rate=rate)
@@ -254,8 +275,9 @@ def test_every_optimizer_lowers_the_loss(optimizer, rate):
     assert trainer.losses()[0] < 0.9 * start
 
 
-@pytest.mark.parametrize("loss,problem", [("crossEntropy", "classification"), ("absolute", "regression"),
-                                          ("huber", "regression")])
+@pytest.mark.parametrize(
+    "loss,problem", [("crossEntropy", "classification"), ("absolute", "regression"), ("huber", "regression")]
+)
 def test_every_loss_trains(loss, problem):
     trainer, _, _ = _trainer(n_train=100, n_test=50, problem=problem, loss=loss, learning_rate=0.03)
     start = trainer.losses()[0]

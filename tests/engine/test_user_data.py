@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.example_data import example_dataset
-from engine.user_data import (MAX_POINTS, DataError, UserDataset, build_dataset, parse_dataset, read_table)
+from engine.user_data import MAX_POINTS, DataError, UserDataset, build_dataset, parse_dataset, read_table
 
 GOOD = b"a,b,label\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n2,2,dog\n"
 
@@ -87,8 +87,11 @@ def test_json_records_and_lists():
 
 
 def test_json_export_uploads_again_as_the_same_data_set():
-    for data in (parse_dataset(GOOD), example_dataset("iris"),
-                 parse_dataset(b"x,y,v\n0,0,1.5\n1,1,3\n2,0,2\n0,2,2.25\n")):
+    for data in (
+        parse_dataset(GOOD),
+        example_dataset("iris"),
+        parse_dataset(b"x,y,v\n0,0,1.5\n1,1,3\n2,0,2\n0,2,2.25\n"),
+    ):
         again = parse_dataset(json.dumps(data.to_json(["train"] * data.num_points, "id")).encode(), "json")
         assert again.canonical_bytes() == data.canonical_bytes()
         csv_again = parse_dataset(data.to_csv().encode())
@@ -96,8 +99,12 @@ def test_json_export_uploads_again_as_the_same_data_set():
 
 
 def test_drawn_data_is_in_the_plane_already():
-    drawn = {"problem": "classification", "classes": ["-1", "1"], "scale": "none",
-             "points": [[1.5, 2, 1], [2, -3, -1], [0, 0, 1], [-1, -2, 1]]}
+    drawn = {
+        "problem": "classification",
+        "classes": ["-1", "1"],
+        "scale": "none",
+        "points": [[1.5, 2, 1], [2, -3, -1], [0, 0, 1], [-1, -2, 1]],
+    }
     data = parse_dataset(json.dumps(drawn).encode(), "json")
     assert data.plane_points().tolist() == [[1.5, 2, 1], [2, -3, -1], [0, 0, 1], [-1, -2, 1]]
     one_class = {**drawn, "points": [[1, 1, 1]] * 4}
@@ -122,8 +129,12 @@ BAD_FILES = [
     ("empty", b"", "csv", ["empty", "header"]),
     ("blank", b"  \n\n", "csv", ["empty"]),
     ("header only", b"x1,x2,label\n", "csv", ["no rows", "at least 4"]),
-    ("text in a number column", b"x1,x2,label\n1,2,a\n3,four,b\n5,6,a\n7,8,b\n", "csv",
-     ["Row 3", "'x2'", "'four'", "not a number"]),
+    (
+        "text in a number column",
+        b"x1,x2,label\n1,2,a\n3,four,b\n5,6,a\n7,8,b\n",
+        "csv",
+        ["Row 3", "'x2'", "'four'", "not a number"],
+    ),
     ("NaN", b"x1,x2,label\n1,2,a\n3,NaN,b\n5,6,a\n7,8,b\n", "csv", ["Row 3", "'x2'", "finite"]),
     ("inf", b"x1,x2,label\n1,2,a\n3,4,b\n-inf,6,a\n7,8,b\n", "csv", ["Row 4", "'x1'", "finite"]),
     ("empty cell", b"x1,x2,label\n1,2,a\n3,,b\n5,6,a\n7,8,b\n", "csv", ["Row 3", "'x2'", "empty", "Fill it in"]),
@@ -133,20 +144,32 @@ BAD_FILES = [
     ("ragged rows", b"x1,x2,label\n1,2,a\n3,4\n5,6,a\n7,8,b\n", "csv", ["Row 3", "2 values", "3 columns"]),
     ("binary garbage", bytes(range(256)) * 8, "csv", ["not text", "binary", "CSV"]),
     ("an image", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "csv", ["not text"]),
-    ("more than 8 classes", b"x1,x2,label\n" + b"".join(f"{i},{i},c{i}\n".encode() for i in range(9)), "csv",
-     ["9 different values", "at most 8"]),
+    (
+        "more than 8 classes",
+        b"x1,x2,label\n" + b"".join(f"{i},{i},c{i}\n".encode() for i in range(9)),
+        "csv",
+        ["9 different values", "at most 8"],
+    ),
     ("one class", b"x1,x2,label\n1,2,a\n3,4,a\n5,6,a\n7,8,a\n", "csv", ["only one class", "at least two"]),
     ("too few points", b"x1,x2,label\n1,2,a\n3,4,b\n5,6,a\n", "csv", ["3 rows", "at least 4"]),
     ("too many points", b"x1,x2,label\n" + b"1,2,a\n" * (MAX_POINTS + 1), "csv", ["5,001 rows", "most is 5,000"]),
-    ("latin-1", "x1,x2,label\n1,2,caf\u00e9\n3,4,b\n5,6,a\n7,8,b\n".encode("latin-1"), "csv",
-     ["not UTF-8", "line 2", "0xE9", "Save the file as UTF-8"]),
+    (
+        "latin-1",
+        "x1,x2,label\n1,2,caf\u00e9\n3,4,b\n5,6,a\n7,8,b\n".encode("latin-1"),
+        "csv",
+        ["not UTF-8", "line 2", "0xE9", "Save the file as UTF-8"],
+    ),
     ("utf-16", "x1,x2,label\n1,2,a\n".encode("utf-16"), "csv", ["UTF-16", "UTF-8"]),
     ("duplicate names", b"x,x,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n", "csv", ["appears twice", "Rename"]),
-    ("bad json", b"[{\"x1\": 1,}", "json", ["not valid JSON"]),
-    ("json not a list", b"{\"a\": 1}", "json", ["list of points"]),
-    ("json nested", b"[{\"x1\": [1], \"x2\": 2, \"label\": \"a\"}]", "json", ["Point 1", "nested"]),
-    ("json boolean", b"[" + b",".join([b'{"x1": true, "x2": 2, "label": "a"}'] * 4) + b"]", "json",
-     ["Point 1", "true", "not a number"]),
+    ("bad json", b'[{"x1": 1,}', "json", ["not valid JSON"]),
+    ("json not a list", b'{"a": 1}', "json", ["list of points"]),
+    ("json nested", b'[{"x1": [1], "x2": 2, "label": "a"}]', "json", ["Point 1", "nested"]),
+    (
+        "json boolean",
+        b"[" + b",".join([b'{"x1": true, "x2": 2, "label": "a"}'] * 4) + b"]",
+        "json",
+        ["Point 1", "true", "not a number"],
+    ),
 ]
 
 

@@ -92,25 +92,58 @@ def _bits(value: float) -> int:
     return int(np.float64(value).view(np.uint64))
 
 
-@pytest.mark.parametrize("name, x, expected", [
-    ("exp", -math.inf, 0.0), ("exp", math.inf, math.inf), ("exp", 710.0, math.inf), ("exp", -746.0, 0.0),
-    ("exp", 0.0, 1.0), ("exp", -0.0, 1.0), ("exp", 1.0, math.e), ("exp", -745.0, 5e-324),
-    ("expm1", -math.inf, -1.0), ("expm1", -0.0, -0.0), ("expm1", -40.0, -1.0), ("expm1", 1e-300, 1e-300),
-    ("tanh", math.inf, 1.0), ("tanh", -math.inf, -1.0), ("tanh", -0.0, -0.0), ("tanh", 30.0, 1.0),
-    ("tanh", 5e-324, 5e-324),
-    ("log", 0.0, -math.inf), ("log", -0.0, -math.inf), ("log", 1.0, 0.0), ("log", math.inf, math.inf),
-    ("log1p", -1.0, -math.inf), ("log1p", -0.0, -0.0), ("log1p", math.inf, math.inf),
-    ("sin", -0.0, -0.0), ("sin", 5e-324, 5e-324), ("cos", 0.0, 1.0), ("cos", -5e-324, 1.0),
-])
+@pytest.mark.parametrize(
+    "name, x, expected",
+    [
+        ("exp", -math.inf, 0.0),
+        ("exp", math.inf, math.inf),
+        ("exp", 710.0, math.inf),
+        ("exp", -746.0, 0.0),
+        ("exp", 0.0, 1.0),
+        ("exp", -0.0, 1.0),
+        ("exp", 1.0, math.e),
+        ("exp", -745.0, 5e-324),
+        ("expm1", -math.inf, -1.0),
+        ("expm1", -0.0, -0.0),
+        ("expm1", -40.0, -1.0),
+        ("expm1", 1e-300, 1e-300),
+        ("tanh", math.inf, 1.0),
+        ("tanh", -math.inf, -1.0),
+        ("tanh", -0.0, -0.0),
+        ("tanh", 30.0, 1.0),
+        ("tanh", 5e-324, 5e-324),
+        ("log", 0.0, -math.inf),
+        ("log", -0.0, -math.inf),
+        ("log", 1.0, 0.0),
+        ("log", math.inf, math.inf),
+        ("log1p", -1.0, -math.inf),
+        ("log1p", -0.0, -0.0),
+        ("log1p", math.inf, math.inf),
+        ("sin", -0.0, -0.0),
+        ("sin", 5e-324, 5e-324),
+        ("cos", 0.0, 1.0),
+        ("cos", -5e-324, 1.0),
+    ],
+)
 def test_special_values(name, x, expected):
     scalar = v8math.FUNCTIONS[name]
     assert _bits(scalar(x)) == _bits(expected)
 
 
-@pytest.mark.parametrize("name, x", [
-    ("exp", math.nan), ("tanh", math.nan), ("log", -1.0), ("log", -math.inf), ("log1p", -2.0),
-    ("sin", math.inf), ("cos", -math.inf), ("sin", math.nan), ("expm1", math.nan),
-])
+@pytest.mark.parametrize(
+    "name, x",
+    [
+        ("exp", math.nan),
+        ("tanh", math.nan),
+        ("log", -1.0),
+        ("log", -math.inf),
+        ("log1p", -2.0),
+        ("sin", math.inf),
+        ("cos", -math.inf),
+        ("sin", math.nan),
+        ("expm1", math.nan),
+    ],
+)
 def test_nan_results(name, x):
     assert math.isnan(v8math.FUNCTIONS[name](x))
 
@@ -127,13 +160,13 @@ def test_huge_arguments_are_reduced_exactly():
 
 def test_scalars_work_inside_numba_code():
     """The scalar functions compose with other jitted code (a training kernel)."""
+
     @numba.njit
     def neuron(w, x, b):
         return v8math.tanh(b + w * v8math.sin(x)) + v8math.exp(-v8math.log(x)) + v8math.expm1(v8math.log1p(x))
 
     x, w, b = 0.7, 1.3, -0.2
-    expected = (v8math.tanh(b + w * v8math.sin(x)) + v8math.exp(-v8math.log(x))
-                + v8math.expm1(v8math.log1p(x)))
+    expected = v8math.tanh(b + w * v8math.sin(x)) + v8math.exp(-v8math.log(x)) + v8math.expm1(v8math.log1p(x))
     assert _bits(neuron(w, x, b)) == _bits(expected)
 
 
@@ -152,8 +185,7 @@ def test_pi_tables_are_the_published_ones():
     """The tables derived from integer pi match fdlibm's published words."""
     assert v8math._TWO_OVER_PI[:4].tolist() == [0xA2F983, 0x6E4E44, 0x1529FC, 0x2757D1]
     assert v8math._TWO_OVER_PI[-2:].tolist() == [0x60E27B, 0xC08C6B]
-    assert [_bits(v) for v in v8math._PIO2[[0, 1, 7]]] == [0x3FF921FB40000000, 0x3E74442D00000000,
-                                                           0x3569F31D00000000]
+    assert [_bits(v) for v in v8math._PIO2[[0, 1, 7]]] == [0x3FF921FB40000000, 0x3E74442D00000000, 0x3569F31D00000000]
     assert v8math._NPIO2_HW[[0, 1, 2, 31]].tolist() == [0x3FF921FB, 0x400921FB, 0x4012D97C, 0x404921FB]
     # 2/pi from the chunks agrees with 2/math.pi; pi/2 from its pieces with math.pi/2.
     two_over_pi = sum(float(c) * 2.0 ** (-24 * (i + 1)) for i, c in enumerate(v8math._TWO_OVER_PI[:4]))

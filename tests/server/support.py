@@ -28,8 +28,7 @@ class Client:
 
     def __init__(self, url: str, **kwargs):
         self._stack = ExitStack()
-        self.socket = self._stack.enter_context(
-            connect(url.replace("http", "ws", 1) + "/ws", max_size=2**24, **kwargs))
+        self.socket = self._stack.enter_context(connect(url.replace("http", "ws", 1) + "/ws", max_size=2**24, **kwargs))
         self.notices: list[str] = []
         self.errors: list[dict] = []
         self.replies: list[dict] = []  # other text messages (e.g. a trace)

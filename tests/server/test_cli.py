@@ -8,18 +8,22 @@ import sys
 import time
 import urllib.request
 import venv
-from pathlib import Path
 
 from tests.reference import VECTOR_DIR
 
 from .support import ROOT, free_port
 
 
-
 def test_train_prints_one_json_line_per_epoch_matching_the_original():
     reference = json.loads((VECTOR_DIR / "circle-tanh-defaults.json").read_text())
-    result = subprocess.run([sys.executable, "-m", "server", "train", reference["hash"], "--epochs", "20"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "train", reference["hash"], "--epochs", "20"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["epoch"] for line in lines] == list(range(21))
     for line, (epoch, train, test) in zip(lines, reference["loss"]):
@@ -29,8 +33,14 @@ def test_train_prints_one_json_line_per_epoch_matching_the_original():
 
 
 def _train(link: str, epochs: int) -> list[dict]:
-    result = subprocess.run([sys.executable, "-m", "server", "train", link, "--epochs", str(epochs)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "train", link, "--epochs", str(epochs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
@@ -46,16 +56,24 @@ def test_four_gaussian_blobs_are_learnt_in_500_epochs():
 
 
 def test_a_three_arm_spiral_is_learnt_with_three_layers_of_eight_and_adam():
-    link = ("#dataset=spiral&classes=3&networkShape=8,8,8&optimizer=adam&learningRate=0.01"
-            "&regularization=L2&regularizationRate=0.001&seed=0.3")
+    link = (
+        "#dataset=spiral&classes=3&networkShape=8,8,8&optimizer=adam&learningRate=0.01"
+        "&regularization=L2&regularizationRate=0.001&seed=0.3"
+    )
     lines = _train(link, 1500)
     assert lines[-1]["test_accuracy"] >= 0.8 and lines[-1]["train_accuracy"] >= 0.9
 
 
 def test_train_accepts_a_full_link_and_reports_notices():
     link = "https://playground.tensorflow.org/#activation=toString&dataset=xor&seed=0.5"
-    result = subprocess.run([sys.executable, "-m", "server", "train", link, "--epochs", "2"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "train", link, "--epochs", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert len(result.stdout.splitlines()) == 3
     assert "activation" in result.stderr
 
@@ -64,13 +82,16 @@ def test_plain_install_serves_the_page_from_any_folder(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True, timeout=600,
-                   capture_output=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True, timeout=600, capture_output=True)
     port = free_port()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    server = subprocess.Popen([str(env_dir / "bin" / "playground"), "serve", "--port", str(port)],
-                              cwd=elsewhere, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(env_dir / "bin" / "playground"), "serve", "--port", str(port)],
+        cwd=elsewhere,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -98,8 +119,12 @@ def test_ctrl_c_stops_the_server_cleanly_even_with_a_tab_training(tmp_path):
     from .support import Client
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

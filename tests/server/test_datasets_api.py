@@ -16,9 +16,9 @@ import pytest
 from engine.example_data import example_dataset
 from engine.user_data import parse_dataset
 from server.store import content_id
+from tests.engine.test_user_data import BAD_FILES
 
 from .support import ROOT, Client, ServerProcess
-from tests.engine.test_user_data import BAD_FILES
 
 GOOD = b"height,weight,label\n150.5,50,cat\n190,95.25,dog\n170,70,cat\n160,80,dog\n155,60,dog\n"
 
@@ -26,7 +26,9 @@ GOOD = b"height,weight,label\n150.5,50,cat\n190,95.25,dog\n170,70,cat\n160,80,do
 def request(url: str, body: bytes | None = None, content_type: str = "text/csv", method: str | None = None):
     """(status, headers, body bytes) of one HTTP request; 4xx/5xx answers too."""
     headers = {"Content-Type": content_type} if body is not None else {}
-    req = urllib.request.Request(url, data=body, headers=headers, method=method or ("POST" if body is not None else "GET"))
+    req = urllib.request.Request(
+        url, data=body, headers=headers, method=method or ("POST" if body is not None else "GET")
+    )
     try:
         with urllib.request.urlopen(req, timeout=20) as response:
             return response.status, dict(response.headers), response.read()
@@ -86,8 +88,11 @@ def test_every_bad_file_gets_a_4xx_with_a_plain_detail(server, body, kind, words
 
 
 def test_bad_choices_are_400(server):
-    for query, words in (("?x1=nope", "no column 'nope'"), ("?problem=clusters", "problem must be"),
-                         ("?scale=log", "scale must be")):
+    for query, words in (
+        ("?x1=nope", "no column 'nope'"),
+        ("?problem=clusters", "problem must be"),
+        ("?scale=log", "scale must be"),
+    ):
         status, answer = upload(server.url, GOOD, query)
         assert status == 400 and words in answer["detail"]
 
@@ -103,7 +108,7 @@ def raw_post(base: str, body: bytes, chunked: bool) -> tuple[int, dict]:
             sock.sendall(head.encode())
             if chunked:
                 for start in range(0, len(body), 65536):
-                    piece = body[start:start + 65536]
+                    piece = body[start : start + 65536]
                     sock.sendall(f"{len(piece):X}\r\n".encode() + piece + b"\r\n")
                 sock.sendall(b"0\r\n\r\n")
             else:
@@ -137,8 +142,13 @@ def test_exports_give_the_users_units_and_the_sessions_split(server):
     assert status == 200 and headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode())))
     assert rows[0] == ["x1", "x2", "label", "split"]
-    assert [row[:3] for row in rows[1:]] == [["150.5", "50", "cat"], ["190", "95.25", "dog"], ["170", "70", "cat"],
-                                             ["160", "80", "dog"], ["155", "60", "dog"]]
+    assert [row[:3] for row in rows[1:]] == [
+        ["150.5", "50", "cat"],
+        ["190", "95.25", "dog"],
+        ["170", "70", "cat"],
+        ["160", "80", "dog"],
+        ["155", "60", "dog"],
+    ]
     assert sorted(row[3] for row in rows[1:]) == ["test", "test", "train", "train", "train"]
     status, _, body = request(f"{server.url}/api/datasets/{answer['id']}.json")
     exported = json.loads(body)
@@ -243,8 +253,12 @@ def test_train_reads_data_links_from_the_store_and_csv_files(tmp_path):
         _, answer = upload(process.url, GOOD)
     finally:
         process.stop()
-    run = lambda *args: subprocess.run([sys.executable, "-m", "server", "train", *args], cwd=ROOT,  # noqa: E731
-                                       capture_output=True, text=True, timeout=120)
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "server", "train", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+
     by_link = run(f"#data={answer['id']}&seed=0.5&batchSize=1", "--epochs", "3", "--store", str(store))
     by_file = run("#seed=0.5&batchSize=1", "--epochs", "3", "--data", str(data_file))
     assert by_link.returncode == 0 and by_file.returncode == 0, by_link.stderr + by_file.stderr

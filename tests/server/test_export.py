@@ -27,10 +27,29 @@ LINK = "https://playground.tensorflow.org/#activation=swish&xSquared=true&sinY=t
 
 def run_export(tmp_path, link: str, fmt: str, epochs: int = 10, store=None) -> subprocess.CompletedProcess:
     output = tmp_path / f"model.{fmt}"
-    command = [sys.executable, "-m", "server", "export", link, "--epochs", str(epochs), "--format", fmt,
-               "--output", str(output), "--store", str(store or tmp_path / "store.sqlite3")]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "XDG_DATA_HOME": str(tmp_path)})
+    command = [
+        sys.executable,
+        "-m",
+        "server",
+        "export",
+        link,
+        "--epochs",
+        str(epochs),
+        "--format",
+        fmt,
+        "--output",
+        str(output),
+        "--store",
+        str(store or tmp_path / "store.sqlite3"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path)},
+    )
     result.output = output
     return result
 
@@ -62,12 +81,20 @@ def test_json_has_the_layers_weights_and_settings(tmp_path):
     assert model["train_loss"] == session.losses()[0]
 
 
-@pytest.mark.parametrize("link", [LINK, "#activation=gelu&problem=regression&regDataset=reg-gauss&seed=0.2",
-                                  "#activation=relu&loss=crossEntropy&xTimesY=true&seed=0.3",
-                                  "#activation=elu&ySquared=true&seed=0.4", "#activation=sine&seed=0.5",
-                                  "#activation=softplus&networkShape=3&seed=0.6",
-                                  "#activation=leakyRelu&seed=0.7", "#activation=sigmoid&seed=0.8",
-                                  "#activation=linear&sinX=true&seed=0.9"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        LINK,
+        "#activation=gelu&problem=regression&regDataset=reg-gauss&seed=0.2",
+        "#activation=relu&loss=crossEntropy&xTimesY=true&seed=0.3",
+        "#activation=elu&ySquared=true&seed=0.4",
+        "#activation=sine&seed=0.5",
+        "#activation=softplus&networkShape=3&seed=0.6",
+        "#activation=leakyRelu&seed=0.7",
+        "#activation=sigmoid&seed=0.8",
+        "#activation=linear&sinX=true&seed=0.9",
+    ],
+)
 def test_the_numpy_file_predicts_what_the_engine_does(tmp_path, link):
     result = run_export(tmp_path, link, "numpy")
     assert result.returncode == 0, result.stderr
@@ -77,11 +104,19 @@ def test_the_numpy_file_predicts_what_the_engine_does(tmp_path, link):
     assert np.max(np.abs(module.predict(xy) - engine_predictions(trained(link), xy))) <= 1e-9
 
 
-@pytest.mark.parametrize("link", [LINK, "#activation=gelu&problem=regression&seed=0.2",
-                                  "#activation=relu&loss=crossEntropy&xTimesY=true&seed=0.3",
-                                  "#activation=elu&sinX=true&seed=0.4", "#activation=softplus&seed=0.6",
-                                  "#activation=leakyRelu&seed=0.7", "#activation=sigmoid&seed=0.8",
-                                  "#activation=sine&seed=0.5"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        LINK,
+        "#activation=gelu&problem=regression&seed=0.2",
+        "#activation=relu&loss=crossEntropy&xTimesY=true&seed=0.3",
+        "#activation=elu&sinX=true&seed=0.4",
+        "#activation=softplus&seed=0.6",
+        "#activation=leakyRelu&seed=0.7",
+        "#activation=sigmoid&seed=0.8",
+        "#activation=sine&seed=0.5",
+    ],
+)
 def test_the_onnx_model_runs_in_onnxruntime_to_the_engines_outputs(tmp_path, link):
     import onnxruntime
 
@@ -116,7 +151,9 @@ def test_a_saved_network_is_exported_after_training_on(tmp_path):
 
 
 def test_a_diverged_network_and_an_unknown_snapshot_are_refused_with_the_reason(tmp_path):
-    result = run_export(tmp_path, "#learningRate=10&problem=regression&networkShape=8,8,8&seed=0.5", "numpy", epochs=300)
+    result = run_export(
+        tmp_path, "#learningRate=10&problem=regression&networkShape=8,8,8&seed=0.5", "numpy", epochs=300
+    )
     assert result.returncode == 1
     assert "cannot be exported: its training diverged (the learning rate 10 made the" in result.stderr
     assert not result.output.exists()

@@ -11,13 +11,53 @@ from engine.settings import SETTINGS
 
 from .support import Client
 
-WILD_VALUES = [None, True, False, 0, -1, 1, 2.5, -1e308, 1e308, 10**30, "", "x" * 300, "<script>", [], [1, 2],
-               [0] * 20, [-3, 9999], {}, {"a": 1}, "NaN", "0.5", 3, 16, 0.001]
+WILD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2.5,
+    -1e308,
+    1e308,
+    10**30,
+    "",
+    "x" * 300,
+    "<script>",
+    [],
+    [1, 2],
+    [0] * 20,
+    [-3, 9999],
+    {},
+    {"a": 1},
+    "NaN",
+    "0.5",
+    3,
+    16,
+    0.001,
+]
 
 
 def random_command(rng: random.Random) -> dict | str:
-    kind = rng.choice(["set", "set", "set", "play", "pause", "step", "reset", "regenerate", "speed", "edit",
-                       "focus", "hide", "garbage", "hello"])
+    kind = rng.choice(
+        [
+            "set",
+            "set",
+            "set",
+            "play",
+            "pause",
+            "step",
+            "reset",
+            "regenerate",
+            "speed",
+            "edit",
+            "focus",
+            "hide",
+            "garbage",
+            "hello",
+        ]
+    )
     if kind == "set":
         setting = rng.choice(SETTINGS)
         choices = list(setting.choices) or WILD_VALUES
@@ -26,15 +66,26 @@ def random_command(rng: random.Random) -> dict | str:
     if kind == "speed":
         return {"type": "speed", "value": rng.choice(["1", "10", "max", "fast", 5])}
     if kind == "edit":
-        return {"type": "edit", "target": rng.choice(["weight", "bias", "both"]), "layer": rng.randint(-1, 10),
-                "source": rng.randint(-1, 20), "dest": rng.randint(0, 20), "node": rng.randint(0, 20),
-                "value": rng.choice([0.5, -3.0, 1e7, "1"])}
+        return {
+            "type": "edit",
+            "target": rng.choice(["weight", "bias", "both"]),
+            "layer": rng.randint(-1, 10),
+            "source": rng.randint(-1, 20),
+            "dest": rng.randint(0, 20),
+            "node": rng.randint(0, 20),
+            "value": rng.choice([0.5, -3.0, 1e7, "1"]),
+        }
     if kind == "focus":
-        return {"type": "focus", "node": rng.choice([None, {"layer": rng.randint(0, 9), "index": rng.randint(0, 20)},
-                                                    {"layer": -1}, 3])}
+        return {
+            "type": "focus",
+            "node": rng.choice([None, {"layer": rng.randint(0, 9), "index": rng.randint(0, 20)}, {"layer": -1}, 3]),
+        }
     if kind == "hide":
-        return {"type": "hide", "name": rng.choice(["noise", "x", "numNodes2", "bad name", ""]),
-                "hidden": rng.choice([True, False, "yes"])}
+        return {
+            "type": "hide",
+            "name": rng.choice(["noise", "x", "numNodes2", "bad name", ""]),
+            "hidden": rng.choice([True, False, "yes"]),
+        }
     if kind == "garbage":
         return rng.choice(["{", "null", "[]", '{"type": 7}', '{"type": "set", "settings": 5}', "\u0000", "{}" * 100])
     return {"type": kind}
@@ -50,8 +101,10 @@ def test_random_commands_leave_the_session_answering(server_url, seed):
         command = random_command(rng)
         client.send_raw(command if isinstance(command, str) else json.dumps(command))
     client.send(type="pause")
-    client.send(type="set", settings={"networkShape": [3], "activation": "tanh", "learningRate": 0.03,
-                                      "problem": "classification"})
+    client.send(
+        type="set",
+        settings={"networkShape": [3], "activation": "tanh", "learningRate": 0.03, "problem": "classification"},
+    )
     client.send(type="step")
     # The layout travels only when it changes, so it may come a frame before the step's.
     layers: list = []

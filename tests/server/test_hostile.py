@@ -10,21 +10,27 @@ from websockets.exceptions import ConnectionClosed
 from .support import Client
 
 
-@pytest.mark.parametrize("text, says", [
-    ("{not json", "not valid JSON"),
-    ("[1, 2, 3]", "JSON object"),
-    ('{"type": "explode"}', "unknown command type"),
-    ('{"type": "set", "settings": {"learningRate": "fast"}}', "Learning rate must be a number"),
-    ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
-    ('{"type": "set", "settings": {"activation": "toString"}}', "Activation must be one of"),
-    ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
-    ('{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}', "layer 9 does not exist"),
-    ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
-    ('{"type": "focus", "node": {"layer": 1, "index": 50}}', "no node 50"),
-    ('{"type": "speed", "value": "warp"}', "value"),
-    ('{"type": "play", "extra": 1}', "extra"),
-    ('{"type": "hide", "name": "<script>", "hidden": true}', "name"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2, 3]", "JSON object"),
+        ('{"type": "explode"}', "unknown command type"),
+        ('{"type": "set", "settings": {"learningRate": "fast"}}', "Learning rate must be a number"),
+        ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
+        ('{"type": "set", "settings": {"activation": "toString"}}', "Activation must be one of"),
+        ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
+        (
+            '{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}',
+            "layer 9 does not exist",
+        ),
+        ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
+        ('{"type": "focus", "node": {"layer": 1, "index": 50}}', "no node 50"),
+        ('{"type": "speed", "value": "warp"}', "value"),
+        ('{"type": "play", "extra": 1}', "extra"),
+        ('{"type": "hide", "name": "<script>", "hidden": true}', "name"),
+    ],
+)
 def test_bad_command_gets_an_error_naming_the_problem(client, text, says):
     client.hello("seed=0.3")
     client.send_raw(text)

@@ -22,16 +22,32 @@ def test_page_renders_every_choice_from_the_settings_table(server_url):
     status, headers, page = get(server_url + "/")
     assert status == 200
     assert "script-src 'self'" in headers["content-security-policy"]
-    for element_id in ("play-pause-button", "reset-button", "next-step-button", "iter-number", "learningRate",
-                       "activations", "regularizations", "regularRate", "problem", "optimizer", "loss", "init",
-                       "dropout", "speed", "heatmap", "linechart"):
+    for element_id in (
+        "play-pause-button",
+        "reset-button",
+        "next-step-button",
+        "iter-number",
+        "learningRate",
+        "activations",
+        "regularizations",
+        "regularRate",
+        "problem",
+        "optimizer",
+        "loss",
+        "init",
+        "dropout",
+        "speed",
+        "heatmap",
+        "linechart",
+    ):
         assert f'id="{element_id}"' in page, element_id
     for value in ("leakyRelu", "gelu", "adam", "adadelta", "glorotNormal", "huber"):
         assert f'value="{value}"' in page, value
 
 
-@pytest.mark.parametrize("path", ["/static/../server/app.py", "/static/%2e%2e/server/app.py",
-                                  "/static/..%2f..%2fetc%2fpasswd"])
+@pytest.mark.parametrize(
+    "path", ["/static/../server/app.py", "/static/%2e%2e/server/app.py", "/static/..%2f..%2fetc%2fpasswd"]
+)
 def test_static_files_cannot_leave_their_folder(server_url, path):
     with pytest.raises(urllib.error.HTTPError) as error:
         get(server_url + path)

@@ -51,9 +51,11 @@ def test_regression_frames_carry_r2_and_rmse(client):
 
 
 def test_bad_class_counts_are_moved_with_a_notice_and_the_session_runs(server_url):
-    for value, used, words in (("1", 2, "classes=1 is outside 2–8; using 2"),
-                               ("99", 8, "classes=99 is outside 2–8; using 8"),
-                               ("abc", 2, "classes=abc is not a number; using 2")):
+    for value, used, words in (
+        ("1", 2, "classes=1 is outside 2–8; using 2"),
+        ("99", 8, "classes=99 is outside 2–8; using 8"),
+        ("abc", 2, "classes=abc is not a number; using 2"),
+    ):
         client = Client(server_url)
         try:
             header, _ = client.hello(f"dataset=spiral&classes={value}&seed=0.2")

@@ -119,11 +119,14 @@ def test_a_lone_surrogate_in_a_setting_is_refused_where_it_enters(client):
 def test_a_burst_of_a_thousand_valid_settings_changes_is_merged_not_punished(client):
     client.hello("seed=0.3")
     for i in range(1000):
-        client.send(type="set", settings={"learningRate": [0.001, 0.003, 0.01, 0.03, 0.1][i % 5],
-                                          "noise": i % 50})
+        client.send(type="set", settings={"learningRate": [0.001, 0.003, 0.01, 0.03, 0.1][i % 5], "noise": i % 50})
     # the later values won: the last change of the burst is what the session has
-    header, _ = client.frame(timeout=30, where=lambda h: "learningRate=0.1&" in h.get("settings", {}).get("hash", "")
-                             and "noise=49&" in h["settings"]["hash"])
+    header, _ = client.frame(
+        timeout=30,
+        where=lambda h: (
+            "learningRate=0.1&" in h.get("settings", {}).get("hash", "") and "noise=49&" in h["settings"]["hash"]
+        ),
+    )
     client.send(type="step")
     header, _ = client.frame(timeout=30, where=lambda h: h["epoch"] == 1)
     assert not client.errors, client.errors[:3]  # still connected, nothing called malformed
@@ -149,7 +152,7 @@ def frame_rate(client: Client, seconds: float) -> tuple[float, float]:
     """Frames per second over `seconds`, and the longest gap between frames."""
     started = last = time.monotonic()
     frames, longest = 0, 0.0
-    while (now := time.monotonic()) - started < seconds:
+    while time.monotonic() - started < seconds:
         kind, _, _ = client.receive(timeout=10)
         if kind == "frame":
             frames += 1

@@ -44,7 +44,8 @@ class _TabClient(Client):
 
         self._stack = ExitStack()
         self.socket = self._stack.enter_context(
-            connect(url.replace("http", "ws", 1) + f"/ws?tab={tab}", max_size=2**24))
+            connect(url.replace("http", "ws", 1) + f"/ws?tab={tab}", max_size=2**24)
+        )
         self.notices, self.errors = [], []
 
 
@@ -151,5 +152,5 @@ def test_sessions_resume_on_the_other_process_after_kill_9(cluster):
     assert header["session"] == seen["session"] and header["playing"] is True
     lost_seconds = (seen["epoch"] - header["epoch"]) / max(rate, 1e-9)
     # At most one checkpoint interval of training lost (plus the write's own moment).
-    assert 0 <= seen["epoch"] - header["epoch"] and lost_seconds <= CHECKPOINT_SECONDS + 1.0, (seen, header, rate)
+    assert seen["epoch"] - header["epoch"] >= 0 and lost_seconds <= CHECKPOINT_SECONDS + 1.0, (seen, header, rate)
     moved.close()

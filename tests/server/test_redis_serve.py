@@ -23,8 +23,9 @@ def _get(url: str) -> tuple[int, dict]:
 
 
 def _upload(url: str, body: bytes) -> tuple[int, dict]:
-    request = urllib.request.Request(url + "/api/datasets", data=body, method="POST",
-                                     headers={"Content-Type": "text/csv"})
+    request = urllib.request.Request(
+        url + "/api/datasets", data=body, method="POST", headers={"Content-Type": "text/csv"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -37,8 +38,13 @@ CSV = b"x1,x2,label\n" + b"".join(f"{i / 10},{-i / 10},{1 if i % 2 else -1}\n".e
 
 def test_serve_names_a_redis_it_cannot_reach():
     url = f"redis://127.0.0.1:{free_port()}/0"
-    result = subprocess.run([sys.executable, "-m", "server", "serve", "--port", str(free_port()), "--store", url],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "serve", "--port", str(free_port()), "--store", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert f"cannot reach the store {url}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -134,8 +140,10 @@ def test_a_checkpoint_of_a_newer_format_or_damaged_is_refused_and_the_link_opens
             time.sleep(0.1)
         newer = json.loads(body)
         newer["version"] = 99
-        cases = {"newer-format-session": (json.dumps(newer).encode(), "newer version"),
-                 "damaged-session-1": (body[: len(body) // 2], "damaged")}
+        cases = {
+            "newer-format-session": (json.dumps(newer).encode(), "newer version"),
+            "damaged-session-1": (body[: len(body) // 2], "damaged"),
+        }
         for session_id, (bad, words) in cases.items():
             store.put_checkpoint(session_id, bad, ttl_seconds=60)
             tab = Client(server.url)

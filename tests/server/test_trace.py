@@ -46,8 +46,9 @@ def test_a_trace_is_the_frames_network_on_that_point(client):
     # A weight's gradient is its destination's δ times its source's output.
     sources = [np.array([x1, x2])] + activations[:-1]
     for l, layer in enumerate(trace["layers"]):
-        np.testing.assert_allclose(trace["weightGradients"][l], np.outer(sources[l], layer["delta"]),
-                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            trace["weightGradients"][l], np.outer(sources[l], layer["delta"]), rtol=1e-12, atol=1e-15
+        )
         np.testing.assert_allclose(trace["biasGradients"][l], layer["delta"], rtol=1e-12, atol=1e-15)
 
 
@@ -60,7 +61,9 @@ def test_taking_the_step_applies_that_update(client):
     for l, gradient in enumerate(trace["weightGradients"]):
         expected = np.array(header["weights"][l]) - 0.3 * np.array(gradient)
         np.testing.assert_array_equal(after["weights"][l], expected)
-        np.testing.assert_array_equal(after["biases"][l], np.array(header["biases"][l]) - 0.3 * np.array(trace["biasGradients"][l]))
+        np.testing.assert_array_equal(
+            after["biases"][l], np.array(header["biases"][l]) - 0.3 * np.array(trace["biasGradients"][l])
+        )
     assert after["epoch"] == 0  # one example is not an epoch
 
 

@@ -59,8 +59,18 @@ def test_two_workers_share_max_sessions_and_honour_hold_seconds():
 
 
 def test_two_workers_honour_the_per_client_cap_the_hello_deadline_and_the_allowed_hosts():
-    with running_server("--workers", "2", "--max-sessions-per-client", "1", "--hello-seconds", "1",
-                        "--allow-host", "playground.school.test", "--allow-origin", "https://lessons.test") as base:
+    with running_server(
+        "--workers",
+        "2",
+        "--max-sessions-per-client",
+        "1",
+        "--hello-seconds",
+        "1",
+        "--allow-host",
+        "playground.school.test",
+        "--allow-origin",
+        "https://lessons.test",
+    ) as base:
         assert len(stats_of_each_worker(base)) == 2
         first = Client(base)
         first.hello("seed=0.1")
@@ -104,8 +114,11 @@ def test_a_foreign_host_is_refused_even_when_its_origin_agrees(server_url):
     assert "does not serve the host evil.example" in response.read().decode()
     with pytest.raises(InvalidStatus) as refused:
         # the socket goes to this machine; the URI (so Host) names evil.example
-        with connect(f"ws://evil.example:{port}/ws", origin=f"http://evil.example:{port}",
-                     sock=socket.create_connection(("127.0.0.1", port))):
+        with connect(
+            f"ws://evil.example:{port}/ws",
+            origin=f"http://evil.example:{port}",
+            sock=socket.create_connection(("127.0.0.1", port)),
+        ):
             pass
     assert refused.value.response.status_code == 403
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
