@@ -20,6 +20,11 @@ def compiled_v8math():
         scalar(0.5)
     for ufunc in v8math.ARRAY_FUNCTIONS.values():
         ufunc(np.array([0.5]))
+    # The training kernel too: on a fresh clone its first compile takes about a
+    # minute of CPU, which no server's first frame should wait for in a test.
+    from engine.training import warm_up
+
+    warm_up()
 
 
 @pytest.fixture(scope="session")
