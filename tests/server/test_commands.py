@@ -115,9 +115,15 @@ def test_speed_carries_many_epochs_per_frame(client):
     assert header["settings"]["hash"].endswith("&speed=50")
     client.send(type="play")
     first, _ = client.frame(where=lambda h: h["epoch"] > 0)
-    second, _ = client.frame()
-    assert second["epoch"] - first["epoch"] >= 10
-    assert len(second["lossPoints"]) == second["epoch"] - first["epoch"]
+    # A frame carries about 50 epochs; on a busy machine the fair scheduler may
+    # give fewer, so look at the largest step over a few frames.
+    steps, last = [], first
+    for _ in range(8):
+        header, _ = client.frame()
+        steps.append(header["epoch"] - last["epoch"])
+        assert len(header["lossPoints"]) == header["epoch"] - last["epoch"]
+        last = header
+    assert max(steps) >= 10
     client.send(type="pause")
 
 

@@ -42,7 +42,7 @@ def test_a_session_never_has_two_turns_at_once():
         await scheduler.run(account, job)  # the next turn, once the first is done
         scheduler.shutdown()
 
-    asyncio.run(main())
+    run_in_fresh_loop(main)
 
 
 def test_a_light_session_is_served_beside_heavy_ones():
@@ -69,7 +69,7 @@ def test_a_light_session_is_served_beside_heavy_ones():
         scheduler.shutdown()
         return sorted(waits), [a.used for a in heavies]
 
-    waits, used = asyncio.run(main())
+    waits, used = run_in_fresh_loop(main)
     # one thread is kept for light turns, so the light session never waits for
     # a 50 ms heavy turn to end (loose: this machine is shared)
     assert waits[len(waits) // 2] < 0.03, waits
@@ -92,3 +92,18 @@ def test_slices_are_sized_from_the_measured_seconds_per_example():
     assert session.step(100, max_examples=per_epoch_examples // 2) == 1
     assert session.trainer.position == 0 and session.epoch == 3
     assert session.step(3, max_examples=10**9) == 3
+
+
+def run_in_fresh_loop(main):
+    """asyncio.run(main()) on a thread of its own: the browser tests' Playwright
+    keeps an event loop running on the main thread for the rest of the run."""
+    result = {}
+
+    def target():
+        result["value"] = asyncio.run(main())
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the scheduler test did not finish"
+    return result["value"]
