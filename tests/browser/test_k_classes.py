@@ -53,6 +53,11 @@ def test_a_three_class_spiral_trains_in_three_colours(page, server):
     page.click("#play-pause-button")
     page.wait_for_function("() => Number(document.body.dataset.epoch) >= 600", timeout=120_000)
     page.click("#play-pause-button")
+    # Read the figures only once the paused frame has arrived, so they belong to one epoch.
+    page.wait_for_selector("#play-pause-button:not(.playing)")
+    epoch = page.evaluate("() => document.body.dataset.epoch")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.body.dataset.epoch") == epoch
     accuracy = page.text_content("#accuracy-test")
     assert accuracy.endswith("%") and float(accuracy[:-1]) >= 70, accuracy
     assert float(page.text_content("#accuracy-train")[:-1]) >= 80
