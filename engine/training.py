@@ -269,20 +269,7 @@ class Trainer:
         grad = np.zeros(network.num_params)
         y = np.array([float(target)])
         error = np.empty(1)
-        kernel.errors(
-            x,
-            y,
-            network.params,
-            network.sizes,
-            network.param_offsets,
-            network.node_offsets,
-            network.activation_code,
-            network.head_code,
-            s.work,
-            s.rng,
-            s.errs,
-            error,
-        )
+        kernel.errors(x, y, *self._forward_args(), error)
         kernel.trace(
             x,
             y,
@@ -348,8 +335,17 @@ class Trainer:
 
     def _evaluate(self) -> tuple[float, float]:
         """(train, test): mean per-example error, each summed in data order."""
+        args = self._forward_args()
+        return (
+            kernel.mean_error(self._x_train, self._y_train, *args),
+            kernel.mean_error(self._x_test, self._y_test, *args),
+        )
+
+    def _forward_args(self) -> tuple:
+        """What every kernel forward pass reads: the network's parameters and
+        layout, then the scratch buffers (work, dropout stream, errors)."""
         network, s = self.network, self.scratch
-        args = (
+        return (
             network.params,
             network.sizes,
             network.param_offsets,
@@ -359,10 +355,6 @@ class Trainer:
             s.work,
             s.rng,
             s.errs,
-        )
-        return (
-            kernel.mean_error(self._x_train, self._y_train, *args),
-            kernel.mean_error(self._x_test, self._y_test, *args),
         )
 
     def _set_losses(self, train: float, test: float) -> None:
