@@ -52,10 +52,13 @@ import numpy as np
 from numba import njit
 
 # The elementary functions give the same bits as the original's JavaScript
-# engine (V8's fdlibm-derived Math.tanh, Math.exp, ...). numba's cache checks
-# only this file's timestamp, not those of the functions it calls: a change
-# to v8math.py must come with a change here, or a cleared cache.
-from .v8math import cos, exp, expm1, log, log1p, sin, tanh
+# engine (V8's fdlibm-derived Math.tanh, Math.exp, ...); tanh in its
+# branch-free form, so that loops of it run in SIMD lanes. numba's cache
+# checks only this file's timestamp, not those of the functions it calls: a
+# change to v8math.py or v8lanes.py must come with a change here, or a
+# cleared cache.
+from .v8lanes import tanh_lanes as tanh
+from .v8math import cos, exp, expm1, log, log1p, sin
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "leakyRelu", "elu", "softplus", "swish", "gelu", "sine")
 HEADS = ("tanh", "linear", "crossEntropy", "absolute", "huber", "softmax")
@@ -83,11 +86,14 @@ ADAM_BETA1 = 0.9
 ADAM_BETA2 = 0.999
 HUBER_DELTA = 1.0
 
-_JIT = dict(cache=True, nogil=True)
+# error_model="numpy": a division is IEEE division, as in JavaScript (x/0 is
+# ±inf or NaN), not Python's, which raises and puts a zero test (a branch
+# that stops SIMD) before every division.
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
 # The per-example pieces are inlined into the loops that call them: a call
 # between compiled functions costs a reference count per array argument,
 # which at these sizes is more than the arithmetic.
-_INLINE = dict(cache=True, nogil=True, inline="always")
+_INLINE = dict(cache=True, nogil=True, inline="always", error_model="numpy")
 
 
 # --- activations ----------------------------------------------------------------
@@ -212,6 +218,13 @@ def forward(x, start, count, params, sizes, poff, noff, act, head, work, dropout
                     work[Z, node, e] = work[Z, node, e] + w * work[A, src + i, e]
             if last:
                 continue
+            if act == TANH and not dropout:
+                # the common case as a loop of nothing but tanh: it compiles to SIMD lanes
+                for e in range(count):
+                    a = tanh(work[Z, node, e])
+                    work[RAW, node, e] = a
+                    work[A, node, e] = a
+                continue
             for e in range(count):
                 a = activation(act, work[Z, node, e])
                 work[RAW, node, e] = a
@@ -236,14 +249,16 @@ def forward(x, start, count, params, sizes, poff, noff, act, head, work, dropout
             for j in range(units):
                 work[A, dst + j, e] = work[A, dst + j, e] / total
         return
-    for e in range(count):
-        z = work[Z, dst, e]
-        if head == HEAD_TANH:
-            work[A, dst, e] = tanh(z)
-        elif head == HEAD_CROSS_ENTROPY:
-            work[A, dst, e] = tanh(0.5 * z)
-        else:
-            work[A, dst, e] = z
+    # one loop per head, each free of branches (SIMD lanes)
+    if head == HEAD_TANH:
+        for e in range(count):
+            work[A, dst, e] = tanh(work[Z, dst, e])
+    elif head == HEAD_CROSS_ENTROPY:
+        for e in range(count):
+            work[A, dst, e] = tanh(0.5 * work[Z, dst, e])
+    else:
+        for e in range(count):
+            work[A, dst, e] = work[Z, dst, e]
 
 
 @njit(**_JIT)
