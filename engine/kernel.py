@@ -461,12 +461,17 @@ def _step(optimizer, opt, p, g, rate, first_scale, second_scale):
 
 
 @njit(**_JIT)
-def mean_error(x, y, params, sizes, poff, noff, act, head, work, rng, errs):
+def mean_error(x, y, params, sizes, poff, noff, act, head, work, rng, errs, outputs):
     """(Σ over the rows of x (n, k) in stored order of the head's error) / n
-    (0 for no rows), each with a forward pass at the current weights."""
+    (0 for no rows), each with a forward pass at the current weights. Each
+    row's displayed output goes into outputs (n, K) on the way: the page's
+    accuracy and confusion are read from there, not from another pass."""
     n = x.shape[0]
     if n == 0:
         return 0.0
+    layers = sizes.shape[0] - 1
+    dst = noff[layers]
+    units = sizes[layers]
     total = 0.0
     for start in range(0, n, CHUNK):
         count = min(CHUNK, n - start)
@@ -474,6 +479,9 @@ def mean_error(x, y, params, sizes, poff, noff, act, head, work, rng, errs):
         errors_into(y, start, count, sizes, noff, head, work, errs)
         for e in range(count):
             total += errs[e]
+        for j in range(units):
+            for e in range(count):
+                outputs[start + e, j] = work[A, dst + j, e]
     return total / n
 
 
@@ -514,13 +522,16 @@ def train(
     max_epochs,
     max_examples,
     losses_out,
+    out_train,
+    out_test,
 ):
     """Train up to `max_epochs` whole epochs; once `max_examples` examples
     (if > 0) were processed in this call, stop at the next batch boundary,
     keeping the place inside the epoch in `ints[POSITION]`.
 
     Writes (train, test) of each completed epoch into `losses_out`
-    (max_epochs, 2). At each epoch start the state is copied into `snap_*`;
+    (max_epochs, 2), and the displayed outputs of the latest loss pass into
+    out_train (n_train, K) and out_test (n_test, K). At each epoch start the state is copied into `snap_*`;
     an epoch that leaves a non-finite loss or weight is undone from there.
     Returns (epochs completed, status, examples processed).
     """
@@ -559,8 +570,8 @@ def train(
         if stopped:
             break
         ints[POSITION] = 0
-        train_loss = mean_error(x_train, y_train, params, sizes, poff, noff, act, head, work, rng, errs)
-        test_loss = mean_error(x_test, y_test, params, sizes, poff, noff, act, head, work, rng, errs)
+        train_loss = mean_error(x_train, y_train, params, sizes, poff, noff, act, head, work, rng, errs, out_train)
+        test_loss = mean_error(x_test, y_test, params, sizes, poff, noff, act, head, work, rng, errs, out_test)
         weights_ok = _all_finite(params)
         if not (weights_ok and np.isfinite(train_loss) and np.isfinite(test_loss)):
             params[:] = snap_params

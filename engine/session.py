@@ -350,17 +350,17 @@ class Session:
 
     def predicted_classes(self) -> np.ndarray:
         """(n_test,) int: the class the network gives each test point (classification)."""
-        features_test = self._features()[2]
-        return self.task.class_of_prediction(self.network.predict(features_test))
+        return self.task.class_of_prediction(self.trainer.outputs()[1])
 
     def metrics(self) -> dict:
         """The task's numbers on the current weights: {"train": ..., "test": ...},
-        each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE)."""
-        features_train, y_train, features_test, y_test = self._features()
+        each `Task.metrics` of that set (accuracy and confusion matrix, or R² and RMSE).
+        The predictions are those of the loss pass (`Trainer.outputs`), not a new one."""
+        outputs_train, outputs_test = self.trainer.outputs()
         task = self.task
         return {
-            "train": task.metrics(self.network.predict(features_train), y_train),
-            "test": task.metrics(self.network.predict(features_test), y_test),
+            "train": task.metrics(outputs_train, self.data.train[:, 2]),
+            "test": task.metrics(outputs_test, self.data.test[:, 2]),
         }
 
     def gradient_norms(self) -> list[float]:

@@ -197,6 +197,8 @@ class Trainer:
             epochs,
             int(max_examples or 0),
             losses,
+            self._out_train,
+            self._out_test,
         )
         for i in range(done):
             result.points.append((self.epoch + i + 1, float(losses[i, 0]), float(losses[i, 1])))
@@ -205,6 +207,9 @@ class Trainer:
         if done:
             self._set_losses(*result.points[-1][1:])
         if status != kernel.RUNNING:
+            # The weights are back where the epoch began, but the outputs hold
+            # the diverged pass: measure the restored weights again.
+            self._set_losses(*self._evaluate())
             result.divergence = Divergence(self.epoch, self._divergence_reason(status == kernel.DIVERGED_LOSS))
         return result
 
@@ -213,6 +218,13 @@ class Trainer:
         if not np.array_equal(self._loss_params, self.network.params):
             self._set_losses(*self._evaluate())
         return self._losses
+
+    def outputs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The displayed output of every training (n_train, K) and test
+        (n_test, K) point at the current weights: by-products of the pass that
+        gives `losses()` (read-only views, valid until the next call)."""
+        self.losses()
+        return self._out_train, self._out_test
 
     @property
     def position(self) -> int:
@@ -327,6 +339,9 @@ class Trainer:
         self._y_test = np.ascontiguousarray(targets_test, dtype=np.float64).reshape(-1)
         self._x_train = self._rows(features_train, len(self._y_train))
         self._x_test = self._rows(features_test, len(self._y_test))
+        outputs = self.network.layer_sizes[-1]
+        self._out_train = np.zeros((len(self._y_train), outputs))
+        self._out_test = np.zeros((len(self._y_test), outputs))
         self._set_losses(*self._evaluate())
 
     def _rows(self, features, n: int) -> np.ndarray:
@@ -337,8 +352,8 @@ class Trainer:
         """(train, test): mean per-example error, each summed in data order."""
         args = self._forward_args()
         return (
-            kernel.mean_error(self._x_train, self._y_train, *args),
-            kernel.mean_error(self._x_test, self._y_test, *args),
+            kernel.mean_error(self._x_train, self._y_train, *args, self._out_train),
+            kernel.mean_error(self._x_test, self._y_test, *args, self._out_test),
         )
 
     def _forward_args(self) -> tuple:

@@ -4,8 +4,8 @@ A playing session shows one frame per display frame (60 a second) with
 `speed` epochs in each, as the original does; "Fastest" trains as much as the
 frame budget allows. `step` commands add to the epochs owed, and every
 command that trains (play, step, a burst of steps) is served from the same
-budget (in the engine thread's CPU time, like the scheduler's accounting, so
-a machine busy with other work does not shrink what a turn may train): a turn trains only what fits in the scheduler's slice for it (from
+budget (measured with the scheduler's `engine_clock`): a turn trains only
+what fits in the scheduler's slice for it (from
 the session's measured seconds per example), and what does not fit is
 trained in the next turns. A turn always trains something when something is
 owed, so owed work always finishes.
@@ -13,11 +13,9 @@ owed, so owed work always finishes.
 
 from __future__ import annotations
 
-import time
-
 from engine.session import Session
 
-from .scheduler import FRAME_SECONDS, Account
+from .scheduler import FRAME_SECONDS, Account, engine_clock
 
 MAX_STEPS_OWED = 1000  # steps waiting to be trained; more are dropped with a notice
 UNBOUNDED = 10**9  # "Fastest": as many epochs as the budget allows
@@ -47,7 +45,7 @@ class Pacer:
         """A turn starts (on the engine thread; `now` is the loop's clock): its budget."""
         self.next_frame_at = now + FRAME_SECONDS
         self.slice_seconds = slice_seconds
-        self.turn_ends = time.thread_time() + slice_seconds
+        self.turn_ends = engine_clock() + slice_seconds
         self.trained_this_turn = False
 
     def space(self, not_before: float) -> None:
@@ -95,15 +93,15 @@ class Pacer:
             wanted = self.steps_owed
             if playing:
                 wanted += UNBOUNDED if session.settings["speed"] == "max" else self.epochs_owed
-            left = self.turn_ends - time.thread_time()
+            left = self.turn_ends - engine_clock()
             if wanted <= 0 or (left <= 0 and self.trained_this_turn):
                 return total
             max_examples = account.examples_for(max(left, 0.0))
             if max_examples is None:
                 max_examples = per_epoch  # not measured yet: one epoch
-            started = time.thread_time()
+            started = engine_clock()
             done = session.step(wanted, max_examples=max_examples)
-            seconds = time.thread_time() - started
+            seconds = engine_clock() - started
             self.trained_this_turn = True
             # Examples processed: whole epochs, or (stopped by the bound) at least the bound.
             account.learn(seconds, max(done * per_epoch, max_examples if done < wanted else 0))

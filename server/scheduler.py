@@ -41,6 +41,7 @@ FRAME_SECONDS = 1 / 60  # the display's pace
 ENGINE_SHARE = 0.75  # of each thread's frame time, the rest is drawing frames and the loop
 MIN_SLICE_SECONDS = 0.002
 MAX_SLICE_SECONDS = 0.012
+MAX_SPACING_SECONDS = 1.0  # even the heaviest session shows a frame a second
 DEMAND_WINDOW_SECONDS = 0.5  # a session that had a turn this recently competes for the next frame
 
 
@@ -53,6 +54,13 @@ class Account:
         self.seconds_per_example: float | None = None  # measured, smoothed
         self.last_turn = 0.0
         self.last_cost = 0.0  # engine seconds of its latest turn
+        self.cost = 0.0  # engine seconds of its turns, smoothed (what spacing reads)
+
+    def charge(self, seconds: float) -> None:
+        """A turn of `seconds` ended."""
+        self.used += seconds
+        self.last_cost = seconds
+        self.cost = 0.8 * self.cost + 0.2 * seconds
 
     def learn(self, seconds: float, examples: int) -> None:
         """Fold one training measurement into the seconds per example."""
@@ -112,11 +120,16 @@ class FairScheduler:
 
     def spacing(self, account: Account) -> float:
         """The least time from the start of `account`'s latest turn to its
-        next one: that turn's cost over the session's share of the pool. A
-        session whose frames cost more than its share (a large network, whose
-        grids alone cannot be split) shows fewer frames, instead of taking
-        other sessions' time."""
-        return account.last_cost * self._demand() / self.threads
+        next one. A heavy session (its turns, smoothed, cost more than the
+        longest slice: a large network, whose grids alone cannot be split)
+        waits its cost over its share of the pool, so it shows fewer frames
+        instead of taking other sessions' time; at most MAX_SPACING_SECONDS.
+        Light sessions are not spaced: fair queuing already orders them, and
+        spacing them by one slow turn (a collector pause, a busy machine) once
+        left a tab without frames for seconds."""
+        if account.cost <= MAX_SLICE_SECONDS:
+            return 0.0
+        return min(MAX_SPACING_SECONDS, account.cost * self._demand() / self.threads)
 
     def waiting(self) -> int:
         return len(self._waiting)
@@ -167,20 +180,26 @@ class FairScheduler:
                 future.cancel()
         else:
             ok, value, seconds = done.result()
-            account.used += seconds
-            account.last_cost = seconds
+            account.charge(seconds)
             if not future.done():
                 future.set_result(value) if ok else future.set_exception(value)
         self._start_waiting()
 
 
+# The clock turns are measured and budgeted with. Wall time, not the thread's
+# CPU time: CPU time would not charge a session for waiting on the GIL or a
+# core, but reading it is a system call (CLOCK_THREAD_CPUTIME_ID has no vDSO
+# path), about 10 µs on the virtual machines this runs on, made with the GIL
+# held, several times per frame of every session: with a class of 30 tabs that
+# was a quarter of all GIL time. perf_counter costs 0.2 µs.
+engine_clock = time.perf_counter
+
+
 def _timed(job: Callable[[], Any]) -> tuple[bool, Any, float]:
-    """Run `job`; (ok, value or exception, the thread's CPU seconds). CPU time,
-    not wall time: time spent waiting for the GIL or for a core is not the
-    session's doing and must not count against it."""
-    started = time.thread_time()
+    """Run `job`; (ok, value or exception, the seconds it took)."""
+    started = engine_clock()
     try:
         value, ok = job(), True
     except BaseException as error:  # handed to the awaiting task
         value, ok = error, False
-    return ok, value, time.thread_time() - started
+    return ok, value, engine_clock() - started

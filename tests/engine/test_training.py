@@ -292,3 +292,32 @@ def test_a_network_without_inputs_or_hidden_layers_trains_its_bias():
     trainer.run(50)
     # The best constant output is the mean label.
     assert np.tanh(network.biases[0][0]) == pytest.approx(y[:20].mean(), abs=0.05)
+
+
+def test_outputs_are_the_predictions_of_the_weights_the_losses_belong_to():
+    """`Trainer.outputs()` (what the page's accuracy and confusion read) equals a
+    fresh prediction at the current weights: after whole epochs, after a turn
+    that stopped inside an epoch, after an edit, and after a diverged epoch."""
+
+    def assert_current(trainer, X, y, n_train):
+        train, test = trainer.outputs()
+        assert np.array_equal(train[:, 0], trainer.network.predict(X[:n_train]))
+        assert np.array_equal(test[:, 0], trainer.network.predict(X[n_train:]))
+        # the loss is the mean error of these very outputs
+        assert trainer.losses()[0] == pytest.approx(np.mean(0.5 * (train[:, 0] - y[:n_train]) ** 2), rel=1e-12)
+
+    trainer, X, y = _trainer(n_train=25, n_test=15, batch_size=5, learning_rate=0.3)
+    assert_current(trainer, X, y, 25)
+    trainer.run(3)
+    assert_current(trainer, X, y, 25)
+    trainer.run(5, max_examples=10)  # stops inside an epoch
+    assert trainer.position != 0
+    assert_current(trainer, X, y, 25)
+    trainer.network.weights[0][0, 0] = 2.5  # an edit
+    assert_current(trainer, X, y, 25)
+
+    diverging, X, y = _trainer(n_train=30, n_test=30, problem="regression", learning_rate=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert diverging.run(500).divergence is not None
+    assert_current(diverging, X, y, 30)

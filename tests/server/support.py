@@ -9,6 +9,7 @@ from contextlib import ExitStack, contextmanager
 from websockets.sync.client import connect
 
 from server.frames import decode_frame
+from server.protocol import FrameHeader
 from tests.live_server import ROOT, ServerProcess, free_port  # noqa: F401  (used by the tests too)
 
 
@@ -45,6 +46,7 @@ class Client:
         message = self.socket.recv(timeout=timeout)
         if isinstance(message, bytes):
             header, grids = decode_frame(message)
+            FrameHeader.model_validate(header)  # every frame the tests see has the documented shape
             return "frame", header, grids
         data = json.loads(message)
         kind = data["type"]
