@@ -6,7 +6,10 @@ passes; the speed is the steady state after a warm-up: the median over four
 sweeps of each sweep's median over five seeds, in CPU time (the machine may
 be shared) and wall time; "best" is the fastest sweep. A frame is what
 the server computes and encodes for the page each frame: the 100×100 output
-grid, every node's thumbnail, and the whole binary message.
+grid, every node's thumbnail, and the whole binary message. Last, two sessions
+(config b) train in two threads at once and then one after the other: the
+kernel releases the GIL, so on two free cores the pair in parallel takes about
+half the wall time.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import platform
 import statistics
+import threading
 import time
 from datetime import date
 
@@ -102,6 +106,34 @@ def frame_cost(config: str, frames: int) -> dict:
     }
 
 
+def parallel_speedup(epochs: int, rounds: int) -> dict:
+    """Wall seconds for two config-b sessions training `epochs` each, one
+    after the other and in two threads at once (medians over `rounds`)."""
+
+    def pair() -> list[Session]:
+        sessions = [session_for("b", seed) for seed in SEEDS[:2]]
+        for session in sessions:
+            session.step(5)  # past the first calls
+        return sessions
+
+    sequential, parallel = [], []
+    for _ in range(rounds):
+        sessions = pair()
+        started = time.perf_counter()
+        for session in sessions:
+            session.step(epochs)
+        sequential.append(time.perf_counter() - started)
+        threads = [threading.Thread(target=session.step, args=(epochs,)) for session in pair()]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        parallel.append(time.perf_counter() - started)
+    one_after_the_other, at_once = statistics.median(sequential), statistics.median(parallel)
+    return {"epochs": epochs, "sequential": one_after_the_other, "parallel": at_once}
+
+
 def run(quick: bool = False) -> dict:
     """As the original's figures: each sweep takes the median over the seeds;
     the result is the median over the sweeps, and "best" the fastest sweep."""
@@ -114,7 +146,7 @@ def run(quick: bool = False) -> dict:
             warmup, epochs = (50, 200) if quick else ((200, 600) if slow else (500, 1500))
             rates = [epochs_per_second(name, seed, warmup, epochs) for seed in seeds]
             per_sweep[name].append((statistics.median(r[0] for r in rates), statistics.median(r[1] for r in rates)))
-    return {
+    results = {
         name: {
             "cpu": statistics.median(r[0] for r in rows),
             "cpu_best": max(r[0] for r in rows),
@@ -123,6 +155,8 @@ def run(quick: bool = False) -> dict:
         }
         for name, rows in per_sweep.items()
     }
+    results["threads"] = parallel_speedup(100 if quick else 400, 1 if quick else 3)
+    return results
 
 
 def markdown(results: dict) -> str:
@@ -144,6 +178,13 @@ def markdown(results: dict) -> str:
             f"{f['ms']:.2f} ({f['best_ms']:.2f}) | {original_frame} | {f['bytes']:,} | {f['base64_bytes']:,} "
             f"(+{f['base64_extra_ms']:.2f} ms) |"
         )
+    threads = results["threads"]
+    lines += [
+        "",
+        f"Two sessions of config b, {threads['epochs']} epochs each, wall time (median): one after the other "
+        f"{threads['sequential']:.2f} s, in two threads at once {threads['parallel']:.2f} s "
+        f"({threads['sequential'] / threads['parallel']:.2f}× as fast; 2× is the most two cores allow).",
+    ]
     return "\n".join(lines) + "\n"
 
 
