@@ -5,8 +5,8 @@ column i ↦ x1 = −6 + 12·i/99 and row j ↦ x2 = 6 − 12·j/99, so **row 0 
 top (x2 = +6)** and column 0 is the left (x1 = −6). Every array of shape
 (…, 100, 100) here uses that orientation.
 
-Per frame the network is evaluated once, vectorised, over all 10,000 points
-(float32: this is for drawing, training stays float64). From that single pass
+Per frame the network is evaluated once over all 10,000 points by the
+picture kernel (float32: this is for drawing, training stays float64). From that single pass
 come the output grid, every hidden node's 10×10 thumbnail (the mean of each
 10×10 block, as the original does) and, on request, one node at 100×100.
 Input features never change, so their grids and thumbnails are computed once.
@@ -81,7 +81,7 @@ class GridPicture:
         names = list(FEATURES)
         rows = [names.index(name) for name in active]
         inputs = all_feature_values()[rows]
-        return cls(network.node_values(inputs, dtype=np.float32), active)
+        return cls(network.node_values(inputs), active)
 
     def output(self) -> np.ndarray:
         """(100, 100) float32: the network's output."""

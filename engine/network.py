@@ -18,8 +18,8 @@ trained. `is_bias` and `weight_mask` (P,) tell the two kinds apart.
 
 Hidden units use `activation`; the output nodes use the head's (`losses.Loss`:
 tanh for squared-error classification, identity for regression, ...).
-Training and exact evaluation run in the kernel; `node_values` is the
-vectorised NumPy pass that draws the grids (float32, not training).
+Training and exact evaluation run in the kernel; `node_values` draws the
+grids with the float32 picture kernel (`engine/grid_kernel.py`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import kernel
+from . import grid_kernel, kernel
 from .activations import ACTIVATIONS, Activation
 from .losses import Loss, make_head
 
@@ -169,23 +169,20 @@ class Network:
 
     # --- drawing ------------------------------------------------------------------
 
-    def node_values(self, inputs: np.ndarray, dtype=np.float32) -> list[np.ndarray]:
+    def node_values(self, inputs: np.ndarray) -> list[np.ndarray]:
         """For drawing grids: `inputs` (k, n), one row per active input node →
-        for every non-input layer, (units_l, n) in `dtype`, one row per node; the
+        for every non-input layer, (units_l, n) float32, one row per node; the
         last is the head's displayed prediction (K, n). Rows per node keep each
-        node's grid contiguous, which is what thumbnails and hover read."""
-        a = np.asarray(inputs, dtype=dtype)
-        layers = []
-        last = len(self.blocks) - 1
-        with np.errstate(all="ignore"):
-            for l, block in enumerate(self.blocks):
-                # einsum's own loop, not BLAS: OpenBLAS's threads stall for
-                # milliseconds on products this small once numba is loaded.
-                z = np.einsum("ji,ie->je", block[:, 1:].astype(dtype), a)
-                z += block[:, 0].astype(dtype)[:, None]
-                a = self.head.prediction(z, out=z) if l == last else self.activation.output(z, out=z)
-                layers.append(a)
-        return layers
+        node's grid contiguous, which is what thumbnails and hover read.
+        Computed by the float32 picture kernel (`engine/grid_kernel.py`)."""
+        a = np.ascontiguousarray(inputs, dtype=np.float32)
+        sizes = self.layer_sizes
+        out = np.empty((sum(sizes[1:]), a.shape[1]), np.float32)
+        grid_kernel.node_values(
+            a, self.params, self.sizes, self.param_offsets, self.activation_code, self.head_code, out
+        )
+        bounds = np.cumsum(sizes[1:])
+        return [out[end - units : end] for units, end in zip(sizes[1:], bounds)]
 
 
 class NodeScratch:

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import kernel
+from . import kernel, v8math
 from .losses import SOFTMAX
 from .network import Network, NodeScratch
 from .task import Task
@@ -385,7 +385,8 @@ class Trainer:
 def warm_up() -> None:
     """Load (or, the first time, compile and cache) every kernel entry point,
     so that no user waits for it: a tiny network trains an epoch with
-    dropout, is measured, predicts and traces one example."""
+    dropout, is measured, predicts, traces one example and is drawn; and
+    V8's sin, cos and log, which the data sets and features call."""
     network = Network([2, 2, 1], "tanh", "squared", "classification")
     network.params[:] = 0.1
     features = np.array([[0.5, -0.5], [-0.25, 0.75]])
@@ -395,3 +396,7 @@ def warm_up() -> None:
     trainer.trace(features[0], targets[0])
     network.predict(features)
     network.errors(features, targets)
+    network.node_values(features.T)
+    for function in (v8math.sin, v8math.cos, v8math.log):
+        function(0.5)
+    v8math.sin_array(features[0])

@@ -209,6 +209,7 @@ def serve(args) -> int:
         print(f"playground serve: {problem}", file=sys.stderr)
         return 2
     options = options_from(args)
+    _prepare_engine()
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(
         f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
@@ -234,6 +235,24 @@ def serve(args) -> int:
     else:
         uvicorn.run(create_app(options), **common)
     return 0
+
+
+def _prepare_engine() -> None:
+    """Compile the kernels before the first tab can arrive when they have never
+    been compiled here (the first start after an install: about a minute of
+    CPU, then cached), so that no page waits for them, and say so rather than
+    look stuck. Once cached, the server loads them in a thread as it starts
+    (`server/app.py`), in a fraction of a second."""
+    from engine import kernel
+    from engine.training import warm_up
+
+    try:  # numba's cache index of the training kernel (a private attribute: if it moves, load as usual)
+        cached = os.path.exists(kernel.train._cache._cache_file._index_path)
+    except AttributeError:
+        cached = True
+    if not cached:
+        print("Preparing the training engine: it is compiled once after an install (about a minute)…", flush=True)
+        warm_up()
 
 
 def _check_serve_arguments(args) -> str | None:

@@ -219,20 +219,35 @@ def test_node_values_give_every_layer_for_drawing(shape):
     layers = network.node_values(F.T)
     assert [a.shape for a in layers] == [(u, 50) for u in sizes[1:]]
     assert all(a.dtype == np.float32 for a in layers)
-    assert np.allclose(layers[-1][0], network.predict(F), atol=1e-5)
-    exact = network.node_values(F.T, dtype=np.float64)
-    assert exact[-1].dtype == np.float64
-    assert np.allclose(exact[-1][0], network.predict(F), atol=1e-14)
-    if len(sizes) > 2:
-        hidden = np.tanh(F @ network.weights[0] + network.biases[0])
-        assert np.allclose(exact[0], hidden.T, atol=1e-14)
+    assert np.allclose(layers[-1][0], network.predict(F), rtol=0, atol=2e-6)
+    _, reference = numpy_reference.forward(network, F)
+    for drawn, exact in zip(layers, reference):
+        assert np.allclose(drawn, exact, rtol=0, atol=2e-6)
+
+
+@pytest.mark.parametrize("activation", settings.ACTIVATION_CHOICES)
+@pytest.mark.parametrize("loss, problem", [*HEADS, ("softmax", "classification")])
+def test_the_picture_kernel_draws_every_activation_and_head(activation, loss, problem):
+    """The float32 picture kernel against the float64 reference, every node, on
+    points from the whole drawn plane [-6, 6]² (features as large as 36)."""
+    outputs = 3 if loss == "softmax" else 1
+    head = SOFTMAX(problem) if loss == "softmax" else make_head(loss, problem)
+    network = Network([3, 5, 4, outputs], activation, head)
+    network.params[:] = np.random.default_rng(4).uniform(-1.5, 1.5, network.num_params)
+    rng = np.random.default_rng(5)
+    F = np.column_stack([rng.uniform(-6, 6, 400), rng.uniform(-6, 6, 400), rng.uniform(0, 36, 400)])
+    layers = network.node_values(F.T)
+    _, reference = numpy_reference.forward(network, F)
+    for drawn, exact in zip(layers, reference):
+        scale = np.maximum(1.0, np.abs(exact))  # float32 keeps ~7 digits of large linear values
+        assert np.all(np.abs(drawn - exact) <= 1e-5 * scale), np.max(np.abs(drawn - exact) / scale)
 
 
 def test_node_values_show_the_cross_entropy_head_on_the_label_scale():
     network = _network([2, 1], "tanh", "crossEntropy", "classification")
     F, _ = _data(2)
     z = F @ network.weights[0] + network.biases[0]
-    assert np.allclose(network.node_values(F.T, dtype=np.float64)[-1].T, 2 / (1 + np.exp(-z)) - 1)
+    assert np.allclose(network.node_values(F.T)[-1].T, 2 / (1 + np.exp(-z)) - 1, rtol=0, atol=1e-6)
 
 
 def test_dead_links_are_reported_per_layer():
