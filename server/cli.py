@@ -209,12 +209,12 @@ def serve(args) -> int:
         print(f"playground serve: {problem}", file=sys.stderr)
         return 2
     options = options_from(args)
-    _prepare_engine()
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(
         f"Neural Playground is running: open http://{shown_host}:{args.port}/ in your browser (Ctrl-C stops it)",
         flush=True,
     )
+    _prepare_engine()
     # Frames are mostly grid bytes: compressing them costs the event loop more
     # CPU time than the bandwidth it saves on a classroom network.
     common = dict(
@@ -238,21 +238,22 @@ def serve(args) -> int:
 
 
 def _prepare_engine() -> None:
-    """Compile the kernels before the first tab can arrive when they have never
-    been compiled here (the first start after an install: about a minute of
-    CPU, then cached), so that no page waits for them, and say so rather than
-    look stuck. Once cached, the server loads them in a thread as it starts
-    (`server/app.py`), in a fraction of a second."""
+    """Say so when the kernels have never been compiled here (the first start
+    after an install): the server compiles them in a thread as it starts
+    (`server/app.py`), about a minute of CPU, and a page opened meanwhile waits
+    for its first frame. Once cached they load in a fraction of a second."""
     from engine import kernel
-    from engine.training import warm_up
 
-    try:  # numba's cache index of the training kernel (a private attribute: if it moves, load as usual)
+    try:  # numba's cache index of the training kernel (a private attribute: if it moves, say nothing)
         cached = os.path.exists(kernel.train._cache._cache_file._index_path)
     except AttributeError:
         cached = True
     if not cached:
-        print("Preparing the training engine: it is compiled once after an install (about a minute)…", flush=True)
-        warm_up()
+        print(
+            "Preparing the training engine: it is compiled once after an install (about a minute); "
+            "a page opened meanwhile shows its network when that is done.",
+            flush=True,
+        )
 
 
 def _check_serve_arguments(args) -> str | None:
