@@ -9,21 +9,23 @@
  * server pauses training first): the `trace` reply of docs/protocol.md.
  */
 
+import { part } from "../part.js";
+
 const DOMAIN = 6;
 
 export class TracePanel {
   constructor(root, { send, plot }) {
     this.root = root;
     this.send = send;
-    this.indexInput = root.querySelector("#trace-index");
-    this.output = root.querySelector("#trace-output");
-    this.stepLabel = root.querySelector("#trace-stage");
-    this.previous = root.querySelector("#trace-prev");
-    this.next = root.querySelector("#trace-next");
-    this.take = root.querySelector("#trace-take");
+    this.indexInput = part(root, "trace-index");
+    this.output = part(root, "trace-output");
+    this.stepLabel = part(root, "trace-stage");
+    this.previous = part(root, "trace-prev");
+    this.next = part(root, "trace-next");
+    this.take = part(root, "trace-take");
     this.trace = null;
     this.stage = 0;
-    root.querySelector("#trace-go").addEventListener("click", () => this.ask(Number(this.indexInput.value)));
+    part(root, "trace-go").addEventListener("click", () => this.ask(Number(this.indexInput.value)));
     this.indexInput.addEventListener("keydown", (event) => {
       if (event.key === "Enter") { event.preventDefault(); this.ask(Number(this.indexInput.value)); }
     });
