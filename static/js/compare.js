@@ -7,7 +7,9 @@
  * Same data: side A starts first from its half of the link; side B then starts
  * from its own half with every setting that decides the data (those whose
  * change draws new points: dataset, noise, seed, …) taken from side A's
- * session. When B's half named other values the page says so.
+ * session. When B's half named other values the page says so. Later, a change
+ * of data on either side (another dataset, more noise, Regenerate's new seed)
+ * is sent to the other side too.
  *
  * Lockstep: the sides' own run buttons are not shown; the run bar sends
  * `step` commands to both sessions and starts the next round only once both
@@ -85,6 +87,7 @@ for (const side of SIDES) {
       writeHash(compareHash(hashes.a, hashes.b));
     },
     onFrame: (state, header) => {
+      if (header.settings) shareData(side, state.settings);
       chart.add(side, header.lossPoints, header.chartReset);
       document.getElementById(`compare-loss-${side}`).textContent =
         Number.isFinite(state.testLoss) ? state.testLoss.toFixed(3) : "";
@@ -102,6 +105,27 @@ function startB(hashA) {
     say(`Side B uses side A's data and seed (${aligned.differing.join(", ")}), so both networks learn from the same points.`);
   }
   sides.b.connect();
+}
+
+/** The settings that decide a side's data, as the side's session has them. */
+function dataValues(settings) {
+  return Object.fromEntries([...DATA_SETTINGS].filter((name) => name in settings).map((name) => [name, settings[name]]));
+}
+
+// Each side's data settings as of its last frame: a side whose own values
+// moved since then was changed there, and the other side follows it (the
+// follower's own frame then finds nothing left to send back).
+const knownData = {};
+
+function shareData(side, settings) {
+  const values = dataValues(settings);
+  const before = knownData[side];
+  knownData[side] = values;
+  const other = sides[side === "a" ? "b" : "a"];
+  if (!before || !other.state.settings) return;
+  const changed = Object.keys(values).filter((name) => String(values[name]) !== String(before[name]));
+  const differing = changed.filter((name) => String(other.state.settings[name]) !== String(values[name]));
+  if (differing.length) other.commands.set(Object.fromEntries(differing.map((name) => [name, values[name]])));
 }
 
 // ---- lockstep --------------------------------------------------------------
