@@ -192,3 +192,15 @@ def test_layout_without_sideways_scrolling(browser, server, screen, tmp_path):
         assert not page.console_watch.unexpected(), page.console_watch.unexpected()
     finally:
         context.close()
+
+
+def test_no_halves_give_the_default_set_up_on_both_sides(browser, server):
+    context, page = open_compare(browser, f"{server.url}/compare")
+    try:
+        shown = halves(page)
+        assert shown["a"] == shown["b"]  # the default set-up, with one seed for both
+        assert shown["a"]["networkShape"] == "4,2" and shown["a"]["dataset"] == "circle"
+        assert page.text_content("#compare-notices").strip() == ""
+        assert not page.console_watch.unexpected(), page.console_watch.unexpected()
+    finally:
+        context.close()
