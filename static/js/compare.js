@@ -24,8 +24,7 @@ import { installShortcuts } from "./keyboard.js";
 import { createPlayground, readSettingsTable } from "./playground.js";
 
 const SIDES = ["a", "b"];
-// If a round has not been trained by then (a side rebuilt or refused its
-// steps), the counts are taken as they are and the next round starts.
+// A side behind its target that has not moved for this long lost its steps.
 const ROUND_TIMEOUT_MS = 4000;
 
 const table = readSettingsTable();
@@ -88,6 +87,7 @@ for (const side of SIDES) {
     },
     onFrame: (state, header) => {
       if (header.settings) shareData(side, state.settings);
+      followEpoch(side, state.epoch);
       chart.add(side, header.lossPoints, header.chartReset);
       document.getElementById(`compare-loss-${side}`).textContent =
         Number.isFinite(state.testLoss) ? state.testLoss.toFixed(3) : "";
@@ -130,6 +130,7 @@ function shareData(side, settings) {
 
 // ---- lockstep --------------------------------------------------------------
 
+/** Each side's epoch as its frames show it. */
 function epochs() {
   return Object.fromEntries(SIDES.map((side) => [side, sides[side].state.epoch]));
 }
@@ -138,15 +139,23 @@ function ready() {
   return SIDES.every((side) => sides[side].state.settings !== null);
 }
 
-/** Whether both sides have trained the current round. */
+// Per side: the epoch it is to reach (its epoch when lockstep began, plus the
+// epochs of every round sent since), and its last epoch and when it changed.
+const seen = Object.fromEntries(SIDES.map((side) => [side, { epoch: 0, at: 0 }]));
+
+/** A side's frame: keep its target honest. */
+function followEpoch(side, epoch) {
+  const last = seen[side];
+  if (epoch === last.epoch) return;
+  // A fresh network (reset, or a setting that rebuilds it) starts at epoch 0
+  // and the server forgets the steps owed to the old one: count from here.
+  if (epoch < last.epoch || epoch > lockstep.target[side]) lockstep.target[side] = epoch;
+  seen[side] = { epoch, at: performance.now() };
+}
+
+/** Whether both sides have trained every round sent. */
 function roundDone() {
   const now = epochs();
-  for (const side of SIDES) {
-    // Reset (or rebuilt) meanwhile: count again from where it is now.
-    if (now[side] < lockstep.target[side] - Number(speedSelect.value) || now[side] > lockstep.target[side]) {
-      lockstep.target[side] = now[side];
-    }
-  }
   return SIDES.every((side) => now[side] >= lockstep.target[side]);
 }
 
@@ -159,11 +168,29 @@ function round(count) {
   lockstep.waitingSince = performance.now();
 }
 
+/** Steps sent while a side's server was away are lost (a step is a moment,
+ * not a change kept for later): a side that is behind and has not moved for a
+ * while is sent what it still owes. */
+function resendLost() {
+  const now = epochs();
+  const clock = performance.now();
+  for (const side of SIDES) {
+    const owed = lockstep.target[side] - now[side];
+    const quietSince = Math.max(seen[side].at, lockstep.waitingSince);
+    if (owed > 0 && clock - quietSince > ROUND_TIMEOUT_MS) {
+      for (let i = 0; i < owed; i++) sides[side].send({ type: "step" });
+      seen[side].at = clock;
+    }
+  }
+}
+
 function advance() {
-  if (!lockstep.playing || !ready()) return;
-  const late = performance.now() - lockstep.waitingSince > ROUND_TIMEOUT_MS;
-  if (late) lockstep.target = epochs();
-  if (roundDone()) round(Number(speedSelect.value));
+  if (!ready()) return;
+  if (roundDone()) {
+    if (lockstep.playing) round(Number(speedSelect.value));
+  } else {
+    resendLost();
+  }
 }
 
 function showPlaying() {
@@ -177,11 +204,7 @@ function togglePlay() {
   if (!ready()) return;
   lockstep.playing = !lockstep.playing;
   showPlaying();
-  if (lockstep.playing) {
-    for (const side of SIDES) sides[side].commands.pause();
-    lockstep.target = epochs();
-    advance();
-  }
+  if (lockstep.playing) advance();
 }
 
 function stepBoth() {
@@ -191,18 +214,18 @@ function stepBoth() {
     showPlaying();
     return;
   }
-  if (performance.now() - lockstep.waitingSince > ROUND_TIMEOUT_MS) lockstep.target = epochs();
-  if (roundDone()) round(1);
+  round(1);
 }
 
 function resetBoth() {
   lockstep.playing = false;
   showPlaying();
+  // The server forgets the steps owed to the old networks.
   lockstep.target = { a: 0, b: 0 };
   for (const side of SIDES) sides[side].commands.reset();
 }
 
-// Rounds also start between frames (a round that a side answered with no frame).
+// Also between frames: lost steps show as frames that do not come.
 setInterval(advance, 500);
 
 playButton.addEventListener("click", togglePlay);

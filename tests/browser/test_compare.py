@@ -90,6 +90,10 @@ def test_play_trains_both_in_lockstep_and_the_chart_has_two_curves(compared):
         assert page.get_attribute("#compare-chart", f"data-points-{side}") not in (None, "0", "1")
         path = page.get_attribute(f"#compare-chart path.curve-{side}", "d")
         assert path.startswith("M") and path.count("L") >= 10
+    page.click("#compare-reset")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.compare-side')].every((s) => s.dataset.epoch === '0')"
+    )
     colours = {page.eval_on_selector(f"path.curve-{s}", "(p) => getComputedStyle(p).stroke") for s in "ab"}
     assert len(colours) == 2
     assert "A: test loss" in page.text_content(".compare-legend") and "B: test loss" in page.text_content(
