@@ -175,6 +175,7 @@ export function createPlayground(root, options) {
     send: (command) => connection.send(command),
     plot: part(root, "heatmap"),
     preview: part(root, "activation-preview"),
+    diagram: part(root, "network"),
   }));
   const goals = new Goals(part(root, "goals"));
   const taskMetrics = new TaskMetrics(part(root, "task-metrics"), part(root, "class-legend"),

@@ -17,9 +17,10 @@ import { TracePanel } from "./tracepanel.js";
 
 export class SeeInside {
   /** `send(command)` sends a command to the server; `plot` is the big map (#heatmap);
-   * `preview` the activation preview canvas (#activation-preview). */
-  constructor(root, { send, plot, preview }) {
-    this.trace = new TracePanel(part(root, "trace"), { send, plot });
+   * `preview` the activation preview canvas (#activation-preview); `diagram` the network
+   * diagram (#network). */
+  constructor(root, { send, plot, preview, diagram }) {
+    this.trace = new TracePanel(part(root, "trace"), { send, plot, diagram });
     this.views = [
       new ActivationPreview(preview),
       new SpaceView(part(root, "space-view")),

@@ -14,8 +14,10 @@ import { part } from "../part.js";
 const DOMAIN = 6;
 
 export class TracePanel {
-  constructor(root, { send, plot }) {
+  /** `plot`: the big map (#heatmap); `diagram`: the network diagram (#network). */
+  constructor(root, { send, plot, diagram }) {
     this.root = root;
+    this.diagram = diagram;
     this.send = send;
     this.indexInput = part(root, "trace-index");
     this.output = part(root, "trace-output");
@@ -132,9 +134,9 @@ export class TracePanel {
 
   /** Marks the nodes of non-input layer `layer` (1-based) on the diagram; null clears. */
   highlight(layer) {
-    for (const node of document.querySelectorAll(".node-canvas.trace-current")) node.classList.remove("trace-current");
+    for (const node of this.diagram.querySelectorAll(".node-canvas.trace-current")) node.classList.remove("trace-current");
     if (layer === null) return;
-    for (const node of document.querySelectorAll(`.node-canvas[data-layer="${layer}"]`)) node.classList.add("trace-current");
+    for (const node of this.diagram.querySelectorAll(`.node-canvas[data-layer="${layer}"]`)) node.classList.add("trace-current");
   }
 }
 
