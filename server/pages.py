@@ -1,9 +1,11 @@
-"""The page (`GET /`, rendered with the settings table) and `GET /healthz`."""
+"""The pages (`GET /`, rendered with the settings table; `GET /s/<id>`, a saved
+network; `GET /compare`, two playgrounds side by side) and `GET /healthz`."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
@@ -13,6 +15,7 @@ from engine.session_state import StateError
 from engine.settings import HIDE_NAMES, SETTINGS
 
 from .assets import asset_dir
+from .compare_page import SIDES, playground_markup, side_markup
 from .protocol import MAX_EDIT_VALUE
 from .snapshots import open_saved
 
@@ -78,6 +81,22 @@ def snapshot_page(request: Request, snapshot_id: str):
     except StateError as error:
         return _missing(request, "This saved network cannot be opened", f"{str(error).capitalize()}.", 422)
     return templates.TemplateResponse(request, "index.html", _page_context(snapshot_id))
+
+
+@lru_cache(maxsize=1)
+def _side_markups() -> dict:
+    """Each side's copy of the playground markup (the same for every request)."""
+    playground = playground_markup(templates.get_template("index.html").render(_page_context()))
+    return {side: side_markup(playground, side) for side in SIDES}
+
+
+@router.get("/compare")
+def compare_page(request: Request):
+    """Two playgrounds side by side; the two set-ups come in the hash
+    (`#a=<link A>&b=<link B>`), which only the page reads (static/js/compare.js)."""
+    context = _page_context()
+    context["sides"] = _side_markups()
+    return templates.TemplateResponse(request, "compare.html", context)
 
 
 def _missing(request: Request, title: str, reason: str, status: int):

@@ -10,6 +10,8 @@
  * nothing here lists settings or their choices.
  */
 
+import { part } from "./part.js";
+
 const USER_GRACE_MS = 600;
 
 /** "000,042" for 42; numbers above 999,999 keep all their digits. */
@@ -30,10 +32,12 @@ export class Controls {
    * @param {object} table settings by name (the template's settings table)
    * @param {object} commands set(patch), play(), pause(), step(), reset(),
    *   regenerate(), speed(value), setView(name, value), currentShape(), setShape(shape)
+   * @param {HTMLElement} root the playground's root element
    */
-  constructor(table, commands) {
+  constructor(table, commands, root) {
     this.table = table;
     this.commands = commands;
+    this.root = root;
     this.lastUserInput = {};
     this.shown = {};
     this.playing = false;
@@ -41,25 +45,25 @@ export class Controls {
     const shapeSetting = table.networkShape || {};
     this.maxLayers = shapeSetting.max_layers ?? 8;
 
-    this.playButton = document.getElementById("play-pause-button");
-    this.epoch = document.getElementById("iter-number");
-    this.lossTrain = document.getElementById("loss-train");
-    this.lossTest = document.getElementById("loss-test");
-    this.numLayers = document.getElementById("num-layers");
-    this.lossKind = document.getElementById("loss-kind");
-    this.announcer = document.getElementById("announcer");
-    this.layersLabel = document.getElementById("layers-label");
-    this.addLayer = document.getElementById("add-layers");
-    this.removeLayer = document.getElementById("remove-layers");
+    this.playButton = part(root, "play-pause-button");
+    this.epoch = part(root, "iter-number");
+    this.lossTrain = part(root, "loss-train");
+    this.lossTest = part(root, "loss-test");
+    this.numLayers = part(root, "num-layers");
+    this.lossKind = part(root, "loss-kind");
+    this.announcer = part(root, "announcer");
+    this.layersLabel = part(root, "layers-label");
+    this.addLayer = part(root, "add-layers");
+    this.removeLayer = part(root, "remove-layers");
 
     this.playButton.addEventListener("click", () => this.togglePlay());
-    document.getElementById("next-step-button").addEventListener("click", () => commands.step());
-    document.getElementById("reset-button").addEventListener("click", () => commands.reset());
-    document.getElementById("data-regen-button").addEventListener("click", () => commands.regenerate());
+    part(root, "next-step-button").addEventListener("click", () => commands.step());
+    part(root, "reset-button").addEventListener("click", () => commands.reset());
+    part(root, "data-regen-button").addEventListener("click", () => commands.regenerate());
     this.addLayer.addEventListener("click", () => this.changeLayers(1));
     this.removeLayer.addEventListener("click", () => this.changeLayers(-1));
 
-    this.elements = [...document.querySelectorAll("select[data-setting], input[data-setting]")];
+    this.elements = [...root.querySelectorAll("select[data-setting], input[data-setting]")];
     for (const element of this.elements) this.bind(element);
     // The page-only checkboxes (show test data, discretize) follow `state.view`.
     this.viewBoxes = this.elements.filter(
@@ -103,7 +107,7 @@ export class Controls {
   }
 
   showSliderValue(element, value) {
-    const output = document.getElementById(`value-${element.id}`);
+    const output = part(this.root, `value-${element.dataset.setting}`);
     if (output) output.textContent = String(value);
     element.setAttribute("aria-valuetext", `${value}${element.dataset.unit || ""}`);
     const min = Number(element.min);

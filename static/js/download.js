@@ -15,10 +15,13 @@ function generatedRows(data, problem) {
   return rows;
 }
 
+import { part } from "./part.js";
+
 export class Downloader {
-  constructor() {
-    this.csv = document.getElementById("data-download");
-    this.json = document.getElementById("data-download-json");
+  /** `root`: the playground's root element. */
+  constructor(root) {
+    this.csv = part(root, "data-download");
+    this.json = part(root, "data-download-json");
     this.state = null;
     this.blobUrl = null;
     // The link is made at the moment of the click, from the data on show then.

@@ -11,6 +11,8 @@
  * from the data on show.
  */
 
+import { part } from "./part.js";
+
 const DOMAIN = 6;
 const SAVE_DELAY_MS = 600;
 const MIN_POINTS = 4;
@@ -20,20 +22,22 @@ const ERASE_RADIUS = 0.8;
 
 export class DrawTool {
   /**
-   * @param {HTMLElement} plot the element whose area maps onto the plane (#heatmap)
+   * @param {HTMLElement} root the playground's root element; its #heatmap is the element
+   *   whose area maps onto the plane
    * @param {object} hooks setData(id): use the saved data set; changed(): redraw
    */
-  constructor(plot, hooks) {
+  constructor(root, hooks) {
+    const plot = part(root, "heatmap");
     this.plot = plot;
     this.hooks = hooks;
-    this.button = document.getElementById("data-draw");
-    this.options = document.getElementById("draw-options");
-    this.classSelect = document.getElementById("draw-class");
+    this.button = part(root, "data-draw");
+    this.options = part(root, "draw-options");
+    this.classSelect = part(root, "draw-class");
     this.valueBox = this.options.querySelector(".draw-value");
-    this.value = document.getElementById("draw-value");
-    this.valueText = document.getElementById("draw-value-text");
-    this.eraseButton = document.getElementById("draw-erase");
-    this.status = document.getElementById("draw-status");
+    this.value = part(root, "draw-value");
+    this.valueText = part(root, "draw-value-text");
+    this.eraseButton = part(root, "draw-erase");
+    this.status = part(root, "draw-status");
     this.active = false;
     this.erasing = false;
     this.points = null; // the drawn points, or null before drawing starts
@@ -51,8 +55,8 @@ export class DrawTool {
       this.erasing = !this.erasing;
       this.eraseButton.setAttribute("aria-pressed", String(this.erasing));
     });
-    document.getElementById("draw-undo").addEventListener("click", () => this.undo());
-    document.getElementById("draw-clear").addEventListener("click", () => this.edit(() => [], true));
+    part(root, "draw-undo").addEventListener("click", () => this.undo());
+    part(root, "draw-clear").addEventListener("click", () => this.edit(() => [], true));
     this.value.addEventListener("input", () => { this.valueText.textContent = Number(this.value.value).toFixed(1); });
     plot.addEventListener("pointerdown", (event) => this.down(event));
     plot.addEventListener("pointermove", (event) => this.move(event));
@@ -93,7 +97,7 @@ export class DrawTool {
       this.problem = problem;
       const regression = problem === "regression";
       this.classSelect.hidden = regression;
-      this.options.querySelector("label[for=draw-class]").hidden = regression;
+      this.classSelect.labels[0].hidden = regression;
       this.valueBox.hidden = !regression;
       if (this.points && !this.dirty()) this.points = null; // start again from the new problem's data
     }

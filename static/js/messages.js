@@ -9,16 +9,19 @@
  * ends "Cross-entropy does not suit regression").
  */
 
+import { part } from "./part.js";
+
 const MAX_MESSAGES = 4;
 const NOTICE_LIFETIME_MS = 12000;
 
 export class Messages {
-  constructor(commands) {
+  /** `root`: the playground's root element. */
+  constructor(commands, root) {
     this.commands = commands;
-    this.list = document.getElementById("message-list");
-    this.divergence = document.getElementById("divergence");
-    this.divergenceText = document.getElementById("divergence-text");
-    this.fixButton = document.getElementById("divergence-fix");
+    this.list = part(root, "message-list");
+    this.divergence = part(root, "divergence");
+    this.divergenceText = part(root, "divergence-text");
+    this.fixButton = part(root, "divergence-fix");
     this.fixLearningRate = null;
     this.shownDivergence = null;
     this.fixButton.addEventListener("click", () => {
@@ -26,9 +29,9 @@ export class Messages {
       this.commands.reset();
       this.hideDivergence();
       // The banner goes; the focus goes on to the run button, not to the page.
-      document.getElementById("play-pause-button")?.focus();
+      part(root, "play-pause-button")?.focus();
     });
-    document.getElementById("divergence-dismiss").addEventListener("click", () => this.hideDivergence());
+    part(root, "divergence-dismiss").addEventListener("click", () => this.hideDivergence());
   }
 
   /** Show one message; kind is "notice" or "error"; `about`: setting names. */

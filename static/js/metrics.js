@@ -13,6 +13,8 @@
  * three or more. Every word the component writes is in TEXT.
  */
 
+import { part } from "./part.js";
+
 const TEXT = {
   classLabel: (k) => `Class ${k + 1}`,
   corner: "true ↓ / predicted →",
@@ -30,13 +32,13 @@ export class TaskMetrics {
     this.element = element;
     this.legend = legend;
     this.onHighlight = onHighlight;
-    this.accuracyTest = element.querySelector("#accuracy-test");
-    this.accuracyTrain = element.querySelector("#accuracy-train");
+    this.accuracyTest = part(element, "accuracy-test");
+    this.accuracyTrain = part(element, "accuracy-train");
     this.accuracyRows = [...element.querySelectorAll(".accuracy")];
     this.fit = element.querySelector(".fit");
-    this.r2 = element.querySelector("#r2-test");
-    this.rmse = element.querySelector("#rmse-test");
-    this.table = element.querySelector("#confusion");
+    this.r2 = part(element, "r2-test");
+    this.rmse = part(element, "rmse-test");
+    this.table = part(element, "confusion");
     this.cells = null;
     this.builtFor = null;
     this.legendFor = null;

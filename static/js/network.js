@@ -83,7 +83,7 @@ export class NetworkView {
    * @param {HTMLElement} root the #network element
    * @param {object} actions focus(node|null), toggleFeature(name), currentShape(), setShape(shape),
    *   edit(target, value)
-   * @param {object} limits {maxNeurons, minNeurons}
+   * @param {object} limits {maxNeurons, minNeurons, hovercard: the edit card element (#hovercard)}
    */
   constructor(root, actions, limits) {
     this.root = root;
@@ -91,7 +91,7 @@ export class NetworkView {
     this.limits = limits;
     this.svg = svgEl("svg", { class: "network-svg", role: "group", "aria-label": "Weights and biases" }, root);
     this.overlay = htmlEl("div", "network-overlay", null, root);
-    this.card = new HoverCard(document.getElementById("hovercard"), (target, value) => actions.edit(target, value));
+    this.card = new HoverCard(limits.hovercard, (target, value) => actions.edit(target, value));
     this.key = null;
     this.seen = {};
     this.links = [];

@@ -5,6 +5,8 @@
  * to a file it cannot use is shown beside the upload, as it is.
  */
 
+import { part } from "./part.js";
+
 const MAX_BYTES = 2 * 1024 * 1024;
 const PREVIEW_ROWS = 5;
 
@@ -49,23 +51,26 @@ function previewJson(text) {
 }
 
 export class Uploader {
-  /** @param {object} hooks setData(id): use the stored data set `id` */
-  constructor(hooks) {
+  /**
+   * @param {HTMLElement} root the playground's root element
+   * @param {object} hooks setData(id): use the stored data set `id`
+   */
+  constructor(root, hooks) {
     this.hooks = hooks;
-    this.input = document.getElementById("data-upload");
-    this.preview = document.getElementById("upload-preview");
-    this.table = document.getElementById("upload-table");
-    this.fileName = document.getElementById("upload-file-name");
-    this.selects = Object.fromEntries(["x1", "x2", "label", "problem"].map((n) => [n, document.getElementById(`upload-${n}`)]));
-    this.error = document.getElementById("upload-error");
-    this.status = document.getElementById("upload-status");
+    this.input = part(root, "data-upload");
+    this.preview = part(root, "upload-preview");
+    this.table = part(root, "upload-table");
+    this.fileName = part(root, "upload-file-name");
+    this.selects = Object.fromEntries(["x1", "x2", "label", "problem"].map((n) => [n, part(root, `upload-${n}`)]));
+    this.error = part(root, "upload-error");
+    this.status = part(root, "upload-status");
     this.file = null;
     this.input.addEventListener("change", () => {
       if (this.input.files && this.input.files[0]) this.open(this.input.files[0]);
       this.input.value = "";
     });
-    document.getElementById("upload-use").addEventListener("click", () => this.send());
-    document.getElementById("upload-cancel").addEventListener("click", () => { this.preview.hidden = true; this.file = null; });
+    part(root, "upload-use").addEventListener("click", () => this.send());
+    part(root, "upload-cancel").addEventListener("click", () => { this.preview.hidden = true; this.file = null; });
   }
 
   showError(text) {

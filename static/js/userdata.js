@@ -6,6 +6,7 @@
  * session as `set {data: id}`; the server then writes `data=<id>` into the link.
  */
 
+import { part } from "./part.js";
 import { Downloader } from "./download.js";
 import { DrawTool } from "./drawtool.js";
 import { Uploader } from "./upload.js";
@@ -17,19 +18,20 @@ function scaleText(name, scale) {
 
 export class UserData {
   /**
-   * @param {HTMLElement} root the own-data section (#own-data)
+   * @param {HTMLElement} root the playground's root element (holding the own-data section, #own-data)
    * @param {object} commands set(patch)
    * @param {object} hooks redraw()
    */
   constructor(root, commands, hooks) {
     this.commands = commands;
-    this.note = document.getElementById("data-source-note");
-    this.examples = document.getElementById("data-examples");
+    this.root = root;
+    this.note = part(root, "data-source-note");
+    this.examples = part(root, "data-examples");
     this.shownSource = undefined;
     const setData = (id) => commands.set({ data: id });
-    this.draw = new DrawTool(document.getElementById("heatmap"), { setData, changed: hooks.redraw });
-    this.upload = new Uploader({ setData });
-    this.download = new Downloader();
+    this.draw = new DrawTool(root, { setData, changed: hooks.redraw });
+    this.upload = new Uploader(root, { setData });
+    this.download = new Downloader(root);
     this.listExamples();
     // A file dropped anywhere on the page is an upload.
     document.addEventListener("dragover", (event) => {
@@ -40,7 +42,7 @@ export class UserData {
       if (!file) return;
       event.preventDefault();
       this.upload.open(file);
-      root.scrollIntoView({ block: "nearest" });
+      part(root, "own-data").scrollIntoView({ block: "nearest" });
     });
   }
 
@@ -55,8 +57,8 @@ export class UserData {
     if (source === this.shownSource) return;
     this.shownSource = source;
     const stored = source?.kind === "stored";
-    document.body.classList.toggle("data-stored", stored);
-    document.getElementById("data-regen-button").disabled = stored;
+    this.root.classList.toggle("data-stored", stored);
+    part(this.root, "data-regen-button").disabled = stored;
     this.note.hidden = !stored;
     if (!stored) return;
     const [c1, c2, label] = source.columns;

@@ -9,6 +9,7 @@
  * the vanishing gradients the primers describe.
  */
 
+import { part } from "../part.js";
 import { freshContext } from "./canvas.js";
 
 const COLOURS = ["#0877bd", "#f59322", "#2e8b57", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d35400",
@@ -19,9 +20,9 @@ const REDRAW_MS = 150;
 export class GradientPanel {
   constructor(root) {
     this.root = root;
-    this.canvas = root.querySelector("#gradient-canvas");
-    this.legend = root.querySelector("#gradient-legend");
-    this.deltas = root.querySelector("#delta-norms");
+    this.canvas = part(root, "gradient-canvas");
+    this.legend = part(root, "gradient-legend");
+    this.deltas = part(root, "delta-norms");
     this.history = []; // [epoch, norms[]]
     this.key = null;
     this.lastEpoch = -1;

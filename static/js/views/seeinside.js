@@ -6,6 +6,7 @@
  * page's state after every frame; each view redraws only when open.
  */
 
+import { part } from "../part.js";
 import { ActivationPreview } from "./activationpreview.js";
 import { FormulaView } from "./formula.js";
 import { GradientPanel } from "./gradientpanel.js";
@@ -15,17 +16,19 @@ import { SpaceView } from "./spaceview.js";
 import { TracePanel } from "./tracepanel.js";
 
 export class SeeInside {
-  /** `send(command)` sends a command to the server; `plot` is the big map (#heatmap). */
-  constructor(root, { send, plot }) {
-    this.trace = new TracePanel(root.querySelector("#trace"), { send, plot });
+  /** `send(command)` sends a command to the server; `plot` is the big map (#heatmap);
+   * `preview` the activation preview canvas (#activation-preview); `diagram` the network
+   * diagram (#network). */
+  constructor(root, { send, plot, preview, diagram }) {
+    this.trace = new TracePanel(part(root, "trace"), { send, plot, diagram });
     this.views = [
-      new ActivationPreview(document.getElementById("activation-preview")),
-      new SpaceView(root.querySelector("#space-view")),
-      new FormulaView(root.querySelector("#formula")),
-      new GradientPanel(root.querySelector("#gradient-panel")),
+      new ActivationPreview(preview),
+      new SpaceView(part(root, "space-view")),
+      new FormulaView(part(root, "formula")),
+      new GradientPanel(part(root, "gradient-panel")),
       this.trace,
     ];
-    new LessonsMenu(root.querySelector("#lessons"), LESSONS);
+    new LessonsMenu(part(root, "lessons"), LESSONS);
   }
 
   update(state) {

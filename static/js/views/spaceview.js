@@ -12,6 +12,7 @@
  * canvas #space-canvas.
  */
 
+import { part } from "../part.js";
 import { freshContext } from "./canvas.js";
 import { layerOutputs, principalDirections } from "./forward.js";
 
@@ -24,10 +25,10 @@ const REDRAW_MS = 100;
 export class SpaceView {
   constructor(root) {
     this.root = root;
-    this.layerSelect = root.querySelector("#space-layer");
-    this.axesSelect = root.querySelector("#space-axes");
-    this.nextButton = root.querySelector("#space-next");
-    this.canvas = root.querySelector("#space-canvas");
+    this.layerSelect = part(root, "space-layer");
+    this.axesSelect = part(root, "space-axes");
+    this.nextButton = part(root, "space-next");
+    this.canvas = part(root, "space-canvas");
     this.key = null;
     this.drawnWeights = null;
     this.drawnAt = -Infinity;

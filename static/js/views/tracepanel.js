@@ -9,21 +9,25 @@
  * server pauses training first): the `trace` reply of docs/protocol.md.
  */
 
+import { part } from "../part.js";
+
 const DOMAIN = 6;
 
 export class TracePanel {
-  constructor(root, { send, plot }) {
+  /** `plot`: the big map (#heatmap); `diagram`: the network diagram (#network). */
+  constructor(root, { send, plot, diagram }) {
     this.root = root;
+    this.diagram = diagram;
     this.send = send;
-    this.indexInput = root.querySelector("#trace-index");
-    this.output = root.querySelector("#trace-output");
-    this.stepLabel = root.querySelector("#trace-stage");
-    this.previous = root.querySelector("#trace-prev");
-    this.next = root.querySelector("#trace-next");
-    this.take = root.querySelector("#trace-take");
+    this.indexInput = part(root, "trace-index");
+    this.output = part(root, "trace-output");
+    this.stepLabel = part(root, "trace-stage");
+    this.previous = part(root, "trace-prev");
+    this.next = part(root, "trace-next");
+    this.take = part(root, "trace-take");
     this.trace = null;
     this.stage = 0;
-    root.querySelector("#trace-go").addEventListener("click", () => this.ask(Number(this.indexInput.value)));
+    part(root, "trace-go").addEventListener("click", () => this.ask(Number(this.indexInput.value)));
     this.indexInput.addEventListener("keydown", (event) => {
       if (event.key === "Enter") { event.preventDefault(); this.ask(Number(this.indexInput.value)); }
     });
@@ -130,9 +134,9 @@ export class TracePanel {
 
   /** Marks the nodes of non-input layer `layer` (1-based) on the diagram; null clears. */
   highlight(layer) {
-    for (const node of document.querySelectorAll(".node-canvas.trace-current")) node.classList.remove("trace-current");
+    for (const node of this.diagram.querySelectorAll(".node-canvas.trace-current")) node.classList.remove("trace-current");
     if (layer === null) return;
-    for (const node of document.querySelectorAll(`.node-canvas[data-layer="${layer}"]`)) node.classList.add("trace-current");
+    for (const node of this.diagram.querySelectorAll(`.node-canvas[data-layer="${layer}"]`)) node.classList.add("trace-current");
   }
 }
 
