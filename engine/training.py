@@ -48,6 +48,7 @@ from functools import partial
 import numpy as np
 
 from .losses import make_head
+from .messages import Message
 from .activations import ZERO
 from .network import Network, Workspace, backward_calls, forward_calls, inputs_by_row
 from .optimizers import OPTIMIZERS, Optimizer
@@ -73,7 +74,7 @@ class Divergence:
     shows); the epoch after it went wrong and was undone."""
 
     epoch: int
-    reason: str
+    reason: Message  # why, as a message (engine/messages.py)
 
 
 @dataclass
@@ -327,8 +328,6 @@ class Trainer:
             np.copyto(array, saved)
         self._pending_count = self._snapshot_pending_count
 
-    def _divergence_reason(self, weights_ok: bool) -> str:
-        what = "loss" if weights_ok else "weights"
-        rate = f"{self.config.learning_rate:g}"
-        return (f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; "
-                f"lower it and press play")
+    def _divergence_reason(self, weights_ok: bool) -> Message:
+        code = "diverged_loss" if weights_ok else "diverged_weights"
+        return Message(code, {"rate": f"{self.config.learning_rate:g}", "epoch": self.epoch})

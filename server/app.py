@@ -89,6 +89,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
     app.state.hosts = policy
     app.include_router(pages.router)
     app.include_router(datasets_api.router)
+    app.add_exception_handler(datasets_api.ApiError, datasets_api.answer_api_error)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
     @app.middleware("http")

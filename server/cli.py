@@ -151,6 +151,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
     from engine.user_data import DataError, parse_dataset
 
     from .datasets_api import DatasetLookup
+    from .i18n import english
     from .store import open_store
     from .store.sqlite import StoreError
 
@@ -159,7 +160,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
         return 2
     parsed = parse_hash(link)
     for notice in parsed.notices:
-        print(f"note: {notice}", file=err)
+        print(f"note: {english(notice)}", file=err)
     try:
         shelf = open_store(":memory:" if data_file else store)
     except StoreError as error:
@@ -175,11 +176,11 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
             print(f"playground train: cannot read {data_file}: {error.strerror}", file=err)
             return 2
         except DataError as error:
-            print(f"playground train: {data_file}: {error}", file=err)
+            print(f"playground train: {data_file}: {english(error.message)}", file=err)
             return 2
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=DatasetLookup(shelf))
     for notice in session.notices:
-        print(f"note: {notice}", file=err)
+        print(f"note: {english(notice)}", file=err)
     if data_file and session.settings["data"] is None:
         return 2  # the file's data cannot be trained on (said in the notice)
     if parsed.settings.get("seed") is None:
@@ -189,7 +190,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
     for epoch in range(1, epochs + 1):
         session.step(1)
         if session.divergence is not None:
-            print(f"stopped: {session.divergence.reason}", file=err)
+            print(f"stopped: {english(session.divergence.reason)}", file=err)
             return 1
         train_loss, test_loss = session.losses()
         _line(out, epoch, train_loss, test_loss)

@@ -27,6 +27,7 @@ from functools import partial
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.features import hidden_inputs
+from engine.messages import Message
 from engine.session import EditError, Session
 from engine.settings import SettingError
 from engine.share_hash import ParsedHash, parse_hash, write_hash
@@ -95,8 +96,7 @@ class Connection:
             if live is None and not self.inbox:
                 left = hello_seconds - (time.monotonic() - self.opened_at)
                 if left <= 0:
-                    transport.error(f"no hello arrived within {hello_seconds:g} s of connecting; "
-                                    f"the page must start with hello", "hello")
+                    transport.error(Message("hello_late", {"seconds": f"{hello_seconds:g}"}), "hello")
                     transport.close_after_outbox(CLOSE_POLICY, "no hello in time")
                 else:
                     await transport.wait(left)
@@ -117,7 +117,7 @@ class Connection:
             commands = [c for c in commands if c.type != "hello"]
             if self.live is None:
                 for command in commands:
-                    transport.error("send hello first", command.type)
+                    transport.error(Message("hello_first"), command.type)
                 continue
             scheduler = self.services.scheduler
             asked_at = loop.time()
@@ -132,7 +132,7 @@ class Connection:
         """Start or resume this connection's session."""
         transport = self.transport
         if self.live is not None:
-            transport.error("hello was already sent on this connection", "hello")
+            transport.error(Message("hello_twice"), "hello")
             return
         registry = self.services.registry
         live = registry.resume(command.resume) if command.resume else None
@@ -141,7 +141,7 @@ class Connection:
             try:
                 registry.admit(client)
             except Refused as refused:
-                transport.error(str(refused), "hello")
+                transport.error(refused.message, "hello")
                 transport.close_after_outbox(CLOSE_TRY_AGAIN_LATER, "no session available")
                 return
             try:
@@ -166,7 +166,7 @@ class Connection:
             LOG.exception("session work failed")
             if self.live is not None:
                 self.live.playing = False
-            self.transport.error(f"the server could not do that ({type(error).__name__}); training was paused")
+            self.transport.error(Message("server_failed", {"error": type(error).__name__}))
             return None
 
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
@@ -180,7 +180,7 @@ class Connection:
                 HANDLERS[command.type](turn, command)
             except (protocol.BadCommand, SettingError, EditError) as error:
                 # A well-formed command that cannot be used: an error, no strike.
-                self.transport.error(str(error), getattr(error, "command", None) or command.type)
+                self.transport.error(error.message, getattr(error, "command", None) or command.type)
         if live.playing:
             self.pacer.owe_frame(session.settings["speed"])
         if live.playing or self.pacer.owes():
@@ -203,7 +203,7 @@ class Connection:
     def _share(live: LiveSession) -> dict:
         return {
             "hash": write_hash(live.session.settings, live.hidden, live.unknown),
-            "notices": live.link_notices,
+            "notices": [protocol.message_block(notice) for notice in live.link_notices],
             "hidden": ParsedHash(live.session.settings, hidden=live.hidden).hidden_controls(),
         }
 

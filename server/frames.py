@@ -29,6 +29,7 @@ from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 from engine.rng import SeededStream
 from engine.session import Session
 
+from . import protocol
 from .protocol import FrameHeader
 
 
@@ -134,7 +135,8 @@ class FrameWriter:
             header["settings"] = {"values": _json_settings(session.settings), **share()}
             self.settings_version = session.settings_version
         if session.divergence is not None:
-            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
+            header["divergence"] = {"epoch": session.divergence.epoch,
+                                    **protocol.message_fields(session.divergence.reason)}
         picture = session.picture()
         focus_blob = None
         if focus is not None:

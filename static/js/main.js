@@ -19,12 +19,14 @@ import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.j
 import { Goals } from "./goals.js";
 import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
+import { carriedSession, followLinkLanguage, LanguageSwitch } from "./language.js";
 import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
 import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
 import { SeeInside } from "./views/seeinside.js";
+import { say, t } from "./i18n.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
@@ -32,6 +34,8 @@ const LEARNING_RATES = (table.learningRate?.choices || []).map(Number).sort((a, 
 const VIEW_NAMES = tableList.filter((s) => s.effect === "view" && s.kind === "bool").map((s) => s.name);
 
 const shownLinkNotices = new Set();
+// A link in another language than this page's loads the page in that language.
+const leaving = followLinkLanguage(table.lang?.choices || []);
 
 const state = {
   session: null,
@@ -60,9 +64,9 @@ const state = {
 const connection = new Connection({
   getHash: currentHash,
   onFrame: receiveFrame,
-  onNotice: (message, about) => messages.show(message, "notice", about),
+  onNotice: (message, about) => messages.show(say(message), "notice", about),
   // A hover that raced a rebuild names a node that is gone: not worth a message.
-  onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
+  onError: (message, command) => { if (command !== "focus") messages.show(say(message), "error"); },
   onStatus: showConnection,
 });
 
@@ -132,6 +136,7 @@ const userData = new UserData(document.getElementById("own-data"), commands, { r
 const statusBadge = document.getElementById("connection-status");
 const seeInside = new SeeInside(document.getElementById("see-inside"));
 const goals = new Goals(document.getElementById("goals"));
+const languageSwitch = new LanguageSwitch(document.getElementById("lang"), commands, connection);
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -142,7 +147,7 @@ reloadOnHashEdit();
 
 document.getElementById("copy-link-button").addEventListener("click", async () => {
   const ok = await copyLink();
-  messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
+  messages.show(ok ? t("js.link_copied") : t("js.copy_this_link", { url: location.href }));
 });
 document.getElementById("more-button").addEventListener("click", () => {
   document.getElementById("article-text").scrollIntoView({ behavior: "smooth" });
@@ -180,9 +185,10 @@ function receiveFrame({ header, grids }) {
     state.hash = part.hash;
     // Notices about the link come with every settings block: say each once.
     for (const notice of part.notices) {
-      if (shownLinkNotices.has(String(notice))) continue;
-      shownLinkNotices.add(String(notice));
-      messages.show(String(notice), "notice");
+      const text = say(notice);
+      if (shownLinkNotices.has(text)) continue;
+      shownLinkNotices.add(text);
+      messages.show(text, "notice");
     }
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
     messages.settingsChanged(part.values);
@@ -197,7 +203,7 @@ function receiveFrame({ header, grids }) {
 }
 
 function showConnection(status) {
-  const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
+  const text = ["connecting", "open", "reconnecting"].includes(status) ? t(`js.status.${status}`) : status;
   statusBadge.dataset.state = status;
   statusBadge.textContent = text;
   document.body.dataset.connection = status;
@@ -247,6 +253,7 @@ function draw() {
   chart.update();
   seeInside.update(state);
   goals.update(state);
+  languageSwitch.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
@@ -267,4 +274,6 @@ function applyHidden(hidden) {
   }
 }
 
-connection.connect();
+// A language switch hands its session over to this page.
+connection.session = carriedSession();
+if (!leaving) connection.connect();

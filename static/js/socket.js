@@ -42,7 +42,8 @@ export class Connection {
   /**
    * @param {object} handlers
    *   getHash(): the raw hash to send in `hello` (without '#');
-   *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
+   *   onFrame({header, grids}); onNotice(message, about); onError(message, command), where
+   *   `message` is the server's {code, params, message} (static/js/i18n.js says it);
    *   onStatus(state) with state one of "connecting", "open", "reconnecting".
    */
   constructor(handlers) {
@@ -96,9 +97,9 @@ export class Connection {
       }
       if (message.type === "notice") {
         const about = Array.isArray(message.about) ? message.about.map(String) : [];
-        this.handlers.onNotice(String(message.message ?? ""), about);
+        this.handlers.onNotice(message, about);
       }
-      else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
+      else if (message.type === "error") this.handlers.onError(message, message.command ?? null);
       return;
     }
     const frame = decodeFrame(data);
@@ -113,6 +114,20 @@ export class Connection {
     const delay = this.retryMs * (0.75 + Math.random() * 0.5);
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Close the socket for good (no reconnect); resolves once it is closed. */
+  close() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.addEventListener("close", () => resolve());
+      socket.close(1000, "language switch");
+      setTimeout(resolve, 1000);
+    });
   }
 
   /** Send one command object; returns whether it went out. */

@@ -9,7 +9,7 @@
 import { ActivationPreview } from "./activationpreview.js";
 import { FormulaView } from "./formula.js";
 import { LessonsMenu } from "./lessons.js";
-import { LESSONS } from "./lessons-en.js";
+import { LESSONS } from "./lessons-list.js";
 import { SpaceView } from "./spaceview.js";
 
 export class SeeInside {
