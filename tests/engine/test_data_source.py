@@ -12,6 +12,7 @@ from engine.rng import SeededStream
 from engine.session import Session
 from engine.settings import Effect
 from engine.user_data import parse_dataset
+from server.i18n import english
 
 BODY = b"a,b,label\n" + b"".join(f"{i},{(i * 7) % 11},{'xy'[i % 3 == 0]}\n".encode() for i in range(40))
 REGRESSION = b"a,b,t\n" + b"".join(f"{i},{(i * 3) % 7},{i * 0.5 + 1}\n".encode() for i in range(30))
@@ -55,8 +56,9 @@ def test_the_problem_follows_a_stored_data_set(shelf):
 def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
     session = Session({"data": "0123456789abcdef01234567", "seed": "0.5"}, datasets=shelf.get)
     assert isinstance(session.source, GeneratedData) and session.settings["data"] is None
-    assert session.notices == ["data=0123456789abcdef01234567 is not a data set on this server; "
-                               "using the generated data instead"]
+    assert [(n.code, n.params) for n in session.notices] == [("data_unknown", {"id": "0123456789abcdef01234567"})]
+    assert english(session.notices[0]) == ("data=0123456789abcdef01234567 is not a data set on this server; "
+                                           "using the generated data instead")
     assert np.array_equal(session.data.train, Session({"seed": "0.5"}).data.train)
     assert Session({"data": "x"}).settings["data"] is None  # no store at all
 
@@ -64,8 +66,11 @@ def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
 def test_more_than_two_classes_are_refused_until_the_k_class_task(shelf):
     session = Session({"data": "iris", "seed": "0.5"}, datasets=shelf.get)
     assert session.settings["data"] is None and isinstance(session.source, GeneratedData)
-    assert "3 classes (setosa, versicolor, virginica)" in session.notices[0]
-    assert "not available yet" in session.notices[0]
+    notice = session.notices[0]
+    assert notice.code == "data_too_many_classes" and notice.params["count"] == 3
+    assert notice.params["classes"] == ["setosa", "versicolor", "virginica"]
+    assert "3 classes (setosa, versicolor, virginica)" in english(notice)
+    assert "not available yet" in english(notice)
 
 
 def test_switching_data_keeps_the_network_and_the_epoch(shelf):
