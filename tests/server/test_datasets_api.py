@@ -19,6 +19,7 @@ from server.store import content_id
 
 from .support import ROOT, Client, ServerProcess
 from tests.engine.test_user_data import BAD_FILES
+from server.i18n import catalog, english
 
 GOOD = b"height,weight,label\n150.5,50,cat\n190,95.25,dog\n170,70,cat\n160,80,dog\n155,60,dog\n"
 
@@ -79,7 +80,10 @@ def test_json_uploads(server):
 def test_every_bad_file_gets_a_4xx_with_a_plain_detail(server, body, kind, words):
     status, answer = upload(server.url, body, content_type="application/json" if kind == "json" else "text/csv")
     assert 400 <= status < 500
-    assert set(answer) == {"detail"}
+    # The reason in English, and as a code with its parameters for the page's language.
+    assert set(answer) == {"detail", "code", "params"}
+    assert english(answer) == answer["detail"]
+    assert catalog("zh").has(answer["code"]) and catalog("zh").render(answer) != answer["detail"]
     for word in words:
         assert word in answer["detail"]
     assert request(server.url + "/healthz")[0] == 200
@@ -183,7 +187,8 @@ def test_an_unknown_id_opens_the_default_data_with_a_notice(server):
     try:
         header, _ = client.hello("data=0123456789abcdef01234567&seed=0.5")
         assert header["data"]["source"] == {"kind": "generated", "dataset": "circle"}
-        assert any("is not a data set on this server" in n for n in header["settings"]["notices"])
+        assert any(n["code"] == "data_unknown" and "is not a data set on this server" in n["message"]
+                   for n in header["settings"]["notices"])
         assert "data=" not in header["settings"]["hash"]
     finally:
         client.close()
@@ -195,7 +200,8 @@ def test_more_than_two_classes_are_refused_with_a_notice(server):
     try:
         header, _ = client.hello(f"data={iris_id}&seed=0.5")
         assert header["data"]["source"]["kind"] == "generated"
-        assert any("3 classes" in n for n in header["settings"]["notices"])
+        assert any(n["code"] == "data_too_many_classes" and n["params"]["count"] == 3 and "3 classes" in n["message"]
+                   for n in header["settings"]["notices"])
     finally:
         client.close()
 
