@@ -19,6 +19,7 @@ import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.j
 import { Goals } from "./goals.js";
 import { Heatmap } from "./heatmap.js";
 import { installShortcuts } from "./keyboard.js";
+import { carriedSession, followLinkLanguage, LanguageSwitch } from "./language.js";
 import { LineChart } from "./linechart.js";
 import { Messages } from "./messages.js";
 import { TaskMetrics } from "./metrics.js";
@@ -26,6 +27,7 @@ import { NetworkView } from "./network.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
 import { SeeInside } from "./views/seeinside.js";
+import { say, t } from "./i18n.js";
 
 const tableList = JSON.parse(document.getElementById("settings-table").textContent);
 const table = Object.fromEntries(tableList.map((setting) => [setting.name, setting]));
@@ -33,6 +35,8 @@ const LEARNING_RATES = (table.learningRate?.choices || []).map(Number).sort((a, 
 const VIEW_NAMES = tableList.filter((s) => s.effect === "view" && s.kind === "bool").map((s) => s.name);
 
 const shownLinkNotices = new Set();
+// A link in another language than this page's loads the page in that language.
+const leaving = followLinkLanguage(table.lang?.choices || []);
 
 const state = {
   session: null,
@@ -67,9 +71,9 @@ const connection = new Connection({
   getSnapshot: () => document.body.dataset.snapshot || null,
   onSaved: showSaved,
   onFrame: receiveFrame,
-  onNotice: (message, about) => messages.show(message, "notice", about),
+  onNotice: (message, about) => messages.show(say(message), "notice", about),
   // A hover that raced a rebuild names a node that is gone: not worth a message.
-  onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
+  onError: (message, command) => { if (command !== "focus") messages.show(say(message), "error"); },
   onStatus: showConnection,
   onReply: (message) => seeInside.receive(message),
 });
@@ -145,6 +149,7 @@ const seeInside = new SeeInside(document.getElementById("see-inside"), {
 const goals = new Goals(document.getElementById("goals"));
 const taskMetrics = new TaskMetrics(document.getElementById("task-metrics"), document.getElementById("class-legend"),
   (cell) => { state.highlight = cell; scheduleDraw(); });
+const languageSwitch = new LanguageSwitch(document.getElementById("lang"), commands, connection);
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -155,10 +160,10 @@ reloadOnHashEdit();
 
 document.getElementById("copy-link-button").addEventListener("click", async () => {
   const ok = await copyLink();
-  messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
+  messages.show(ok ? t("js.link_copied") : t("js.copy_this_link", { url: location.href }));
 });
 document.getElementById("save-button").addEventListener("click", () => {
-  if (!connection.send({ type: "save" })) messages.show("Saving needs the server; try again once it is back.");
+  if (!connection.send({ type: "save" })) messages.show(t("js.save_needs_server"));
 });
 
 // The Export menu saves the session first and downloads the saved network in
@@ -169,7 +174,7 @@ for (const button of exportMenu.querySelectorAll("button[data-format]")) {
   button.addEventListener("click", () => {
     exportMenu.open = false;
     if (!connection.send({ type: "save" })) {
-      messages.show("Exporting needs the server; try again once it is back.");
+      messages.show(t("js.export_needs_server"));
       return;
     }
     exportFormat = button.dataset.format;
@@ -179,8 +184,11 @@ for (const button of exportMenu.querySelectorAll("button[data-format]")) {
 async function download(id, format) {
   const response = await fetch(`/api/export?snapshot=${encodeURIComponent(id)}&format=${format}`);
   if (!response.ok) {
-    const reason = await response.json().then((body) => body.error, () => response.statusText);
-    messages.show(`Export failed: ${reason}`, "error");
+    // The API's error is a message ({code, params, error}): said in the page's language.
+    const reason = await response.json().then(
+      (body) => (body.code ? say({ ...body, message: body.error }) : String(body.error ?? response.statusText)),
+      () => response.statusText);
+    messages.show(t("js.export_failed", { reason }), "error");
     return;
   }
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `network.${format}`;
@@ -214,8 +222,7 @@ async function showSaved(id, url) {
   } catch (err) {
     copied = false;
   }
-  messages.show(copied ? `Saved and copied: ${full} opens this trained network.`
-    : `Saved: ${full} opens this trained network.`);
+  messages.show(t(copied ? "js.saved_copied" : "js.saved", { url: full }));
 }
 
 document.getElementById("more-button").addEventListener("click", () => {
@@ -256,9 +263,10 @@ function receiveFrame({ header, grids }) {
     state.hash = part.hash;
     // Notices about the link come with every settings block: say each once.
     for (const notice of part.notices) {
-      if (shownLinkNotices.has(String(notice))) continue;
-      shownLinkNotices.add(String(notice));
-      messages.show(String(notice), "notice");
+      const text = say(notice);
+      if (shownLinkNotices.has(text)) continue;
+      shownLinkNotices.add(text);
+      messages.show(text, "notice");
     }
     document.body.classList.toggle("hide-text", Boolean(part.values.hideText));
     messages.settingsChanged(part.values);
@@ -287,20 +295,20 @@ function showRate(rate) {
 // Why training stopped by itself (a stop condition), under the map.
 const stopReason = document.getElementById("stop-reason");
 function showStopped(stopped) {
-  const text = stopped ? stopped.message : "";
+  const text = stopped ? say(stopped) : "";
   if (stopReason.textContent !== text) stopReason.textContent = text;
   stopReason.hidden = !stopped;
 }
 
 function showConnection(status, sent = 0) {
-  const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
+  const text = ["connecting", "open", "reconnecting"].includes(status) ? t(`js.status.${status}`) : status;
   statusBadge.dataset.state = status;
   statusBadge.textContent = text;
   document.body.dataset.connection = status;
   // Said plainly while the server cannot be reached: nothing the user does is lost.
   const away = document.getElementById("server-away");
   away.hidden = status !== "reconnecting";
-  if (status === "open" && sent > 0) messages.show("The server is back; the changes you made meanwhile were sent.");
+  if (status === "open" && sent > 0) messages.show(t("js.server_back"));
 }
 
 // ---- drawing ---------------------------------------------------------------
@@ -356,6 +364,7 @@ function draw() {
   seeInside.update(state);
   goals.update(state);
   taskMetrics.update(state);
+  languageSwitch.update(state);
   if (state.hidden !== appliedHidden || network.key !== appliedNetworkKey) {
     applyHidden(state.hidden);
     appliedHidden = state.hidden;
@@ -376,4 +385,6 @@ function applyHidden(hidden) {
   }
 }
 
-connection.connect();
+// A language switch hands its session over to this page.
+connection.session = carriedSession();
+if (!leaving) connection.connect();
