@@ -234,3 +234,22 @@ def test_a_notice_and_an_error_carry_code_params_and_english(client):
     error = client.error()
     assert error["code"] == "setting_not_choice" and error["command"] == "set"
     assert i18n.render(error, "zh").startswith("“语言”必须是")
+
+
+def test_the_reasons_main_s_features_give_are_said_in_chinese():
+    chinese = i18n.catalog("zh")
+    stopped = Message("stopped_patience", {"epoch": 40, "patience": 10, "best": "0.120", "best_epoch": 30})
+    assert chinese.render(stopped) == "在第 40 轮停止：测试损失已连续 10 轮没有改善（最好的是第 30 轮的 0.120）。"
+    diverged = Message("diverged_loss", {"rate": "10", "epoch": 3})
+    export = Message("export_diverged", {"reason": diverged})
+    assert (
+        chinese.render(export)
+        == "无法导出这个网络：训练已发散（学习率 10 使损失在第 3 轮之后溢出；请调低学习率后再按运行）"
+    )
+    loss = Message("loss_unsuited_classes", {"loss": "squared", "classes": 4, "used": "crossEntropy"})
+    assert i18n.english(loss) == "½ squared error does not suit 4 classes; using Cross-entropy"
+    assert chinese.render(loss) == "“½ 平方误差”不适用于 4 个类别，改用“交叉熵”"
+    assert (
+        chinese.text("setting.lrSchedule.choice.step") == "阶梯衰减"
+        and chinese.text("setting.classes.label") == "类别数"
+    )
