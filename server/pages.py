@@ -1,4 +1,6 @@
-"""The page (`GET /`, rendered with the settings table in the page's language) and `GET /healthz`.
+"""The page (`GET /`, rendered with the settings table in the page's language),
+a saved network's page (`GET /s/<id>`, or the page that says why it cannot
+open) and `GET /healthz`.
 
 The page's language (server/i18n.py): `?lang=` (the page asks for it when its
 link says `lang=`, which the server cannot see: a hash is not sent), else the
