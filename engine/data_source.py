@@ -23,6 +23,7 @@ import numpy as np
 
 from . import settings as table
 from .datasets import POINTS_PER_PROBLEM, Data, dataset_name, shuffle_split, split_index
+from .messages import Message
 from .rng import SeededStream
 from .task import task_of
 from .user_data import DataError, UserDataset
@@ -72,7 +73,7 @@ def make_data(source, settings: dict, stream: SeededStream) -> Data:
     return shuffle_split(source.points(settings, stream), settings["percTrainData"], stream)
 
 
-def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData | StoredData, list[str]]:
+def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData | StoredData, list[Message]]:
     """The data source `settings` ask for, and notices. Changes `settings` in
     place: `data` becomes None when the id cannot be used (unknown, damaged, or
     more classes than a session trains), and `problem` and `classes` (and a
@@ -86,17 +87,17 @@ def choose(settings: dict, lookup: DatasetLookup | None) -> tuple[GeneratedData 
         dataset = lookup(data_id) if lookup is not None else None
     except DataError as error:
         settings["data"] = None
-        return GeneratedData(), [f"data={shown} cannot be read ({error}); using the generated data instead"]
+        return GeneratedData(), [Message("data_unreadable", {"id": shown, "reason": error.message})]
     if dataset is None:
         settings["data"] = None
-        return GeneratedData(), [f"data={shown} is not a data set on this server; using the generated data instead"]
+        return GeneratedData(), [Message("data_unknown", {"id": shown})]
     if dataset.problem == "classification" and dataset.num_classes > TRAINABLE_CLASSES:
         settings["data"] = None
-        names = ", ".join(dataset.classes)
         return GeneratedData(), [
-            f"data={shown} has {dataset.num_classes} classes ({names}); training on more than "
-            f"{TRAINABLE_CLASSES} classes is not possible, so the generated data opens instead "
-            "(the data set stays stored and can be downloaded)"
+            Message(
+                "data_too_many_classes",
+                {"id": shown, "count": dataset.num_classes, "classes": list(dataset.classes), "max": TRAINABLE_CLASSES},
+            )
         ]
     notices = []
     classes = dataset.num_classes if dataset.problem == "classification" else 2

@@ -25,6 +25,7 @@ import zlib
 import numpy as np
 
 from .features import FEATURES
+from .messages import MessageError
 
 FORMAT = "neural-playground/model"
 VERSION = 1
@@ -61,17 +62,17 @@ _OUTPUT_CODE = {"tanh": "np.tanh(z)", "identity": "z", "tanh_half": "np.tanh(0.5
 FORMATS = ("json", "numpy", "onnx", "png")
 
 
-class ExportError(ValueError):
-    """A network that cannot be exported; the text says why."""
+class ExportError(MessageError):
+    """A network that cannot be exported; `message` says why (engine/messages.py)."""
 
 
 def check_exportable(session) -> None:
     if session.divergence is not None:
-        raise ExportError(f"this network cannot be exported: its training diverged ({session.divergence.reason})")
+        raise ExportError("export_diverged", {"reason": session.divergence.reason})
     if session.network.head.multiclass:
-        raise ExportError("networks with several output nodes cannot be exported yet")
+        raise ExportError("export_multiclass")
     if not np.all(np.isfinite(session.network.params)):
-        raise ExportError("this network cannot be exported: some of its weights are not finite numbers")
+        raise ExportError("export_not_finite")
 
 
 def model_json(session) -> dict:

@@ -27,6 +27,7 @@ from .features import active_features, feature_matrix
 from .grid import GridPicture
 from .history import LossHistory
 from .initializers import INITIALIZERS
+from .messages import Message, MessageError
 from .network import Network
 from .rng import SeededStream
 from .schedule import Schedule
@@ -38,9 +39,9 @@ from .training import Divergence, Trainer, TrainingConfig
 MAX_EDIT_VALUE = 1e6  # a weight or bias typed in by hand, in size
 
 
-class EditError(ValueError):
+class EditError(MessageError):
     """A weight or bias edit that names no parameter or an unusable value;
-    the text says why in plain words."""
+    `message` says why (engine/messages.py)."""
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Change:
 
     effect: Effect
     changed: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
 
 
 def fresh_seed(entropy: np.random.Generator | None = None) -> str:
@@ -299,9 +300,15 @@ class Session:
         self._check_layer(layer)
         if not (0 <= source < sizes[layer - 1] and 0 <= dest < sizes[layer]):
             raise EditError(
-                f"there is no link from node {source} of layer {layer - 1} to node {dest} of "
-                f"layer {layer}; layer {layer - 1} has {_nodes(sizes[layer - 1])} and layer {layer} "
-                f"has {_nodes(sizes[layer])}"
+                "edit_no_link",
+                {
+                    "source": source,
+                    "from": layer - 1,
+                    "dest": dest,
+                    "layer": layer,
+                    "from_nodes": _nodes(sizes[layer - 1]),
+                    "nodes": _nodes(sizes[layer]),
+                },
             )
         self.network.weights[layer - 1][source, dest] = _edit_value(value, "weight")
 
@@ -311,15 +318,13 @@ class Session:
         sizes = self.network.layer_sizes
         self._check_layer(layer)
         if not 0 <= node < sizes[layer]:
-            raise EditError(f"layer {layer} has {_nodes(sizes[layer])}; node {node} does not exist")
+            raise EditError("edit_no_node", {"layer": layer, "nodes": _nodes(sizes[layer]), "node": node})
         self.network.biases[layer - 1][node] = _edit_value(value, "bias")
 
     def _check_layer(self, layer: int) -> None:
         last = len(self.network.layer_sizes) - 1
         if not 1 <= layer <= last:
-            raise EditError(
-                f"layer {layer} does not exist; the network has layers 1–{last} (layer {last} is the output)"
-            )
+            raise EditError("edit_no_layer", {"layer": layer, "last": last})
 
     # --- saving and loading -------------------------------------------------
 
@@ -378,7 +383,7 @@ class Session:
         Raises `EditError` when there is no such training point."""
         count = len(self.data.train)
         if not (isinstance(index, int) and 0 <= index < count):
-            raise EditError(f"there is no training point {index}; the training set has points 0–{count - 1}")
+            raise EditError("trace_no_point", {"index": index, "last": count - 1})
         features, targets = self._features()[:2]
         return self.trainer.trace(features[index], targets[index])
 
@@ -429,12 +434,17 @@ def _dropout_seed(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()[:8], "little")
 
 
-def _nodes(count: int) -> str:
-    return "no nodes" if count == 0 else ("node 0" if count == 1 else f"nodes 0–{count - 1}")
+def _nodes(count: int) -> Message:
+    """Which nodes a layer has, as a message ("nodes 0–3")."""
+    return (
+        Message("nodes_none")
+        if count == 0
+        else (Message("nodes_one") if count == 1 else Message("nodes_range", {"last": count - 1}))
+    )
 
 
 def _edit_value(value: float, what: str) -> float:
     value = float(value)
     if not (math.isfinite(value) and abs(value) <= MAX_EDIT_VALUE):
-        raise EditError(f"a {what} must be a number between −1,000,000 and 1,000,000; {value:g} is not")
+        raise EditError(f"edit_{what}_value", {"value": f"{value:g}", "max": MAX_EDIT_VALUE})
     return value

@@ -43,6 +43,7 @@ from . import data_source
 from . import settings as table
 from .features import active_features
 from .history import LossHistory
+from .messages import Message, MessageError
 from .network import Network
 from .rng import SeededStream
 from .stopping import StopWatch
@@ -60,8 +61,22 @@ UPGRADES: dict = {}
 _DTYPES = {"<f8": np.float64, "<i8": np.int64, "<u8": np.uint64, "|b1": np.bool_}
 
 
-class StateError(ValueError):
-    """A saved session that cannot be used; the text says why in plain words."""
+def _reason(value) -> Message:
+    """A saved reason (divergence, stop): a message {"code", "params"}, or, in a
+    state written before messages had codes, its English sentence, kept as it is."""
+    if isinstance(value, dict) and isinstance(value.get("code"), str):
+        return Message(value["code"], value.get("params") if isinstance(value.get("params"), dict) else {})
+    return Message("saved_reason_text", {"text": str(value)})
+
+
+class StateError(MessageError):
+    """A saved session that cannot be used; `message` says why (engine/messages.py).
+    Damage found deep inside (a field, an array's shape) is `state_damaged` with
+    the technical `detail`, which names fields and is not translated."""
+
+
+def _damaged(detail: str) -> StateError:
+    return StateError("state_damaged", {"detail": detail})
 
 
 # --- writing ----------------------------------------------------------------------
@@ -102,10 +117,10 @@ def session_to_state(session: Session) -> dict:
         "divergence": (
             None
             if session.divergence is None
-            else {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason}
+            else {"epoch": int(session.divergence.epoch), "reason": session.divergence.reason.to_dict()}
         ),
         # The stop conditions' watch (absent in states written before they existed).
-        "stopped": None if session.stopped is None else [int(session.stopped[0]), str(session.stopped[1])],
+        "stopped": None if session.stopped is None else [int(session.stopped[0]), session.stopped[1].to_dict()],
         "watch": {
             "armed": bool(session.watch.armed),
             "best_epoch": int(session.watch.best_epoch),
@@ -129,7 +144,7 @@ def decode(body: bytes, datasets: data_source.DatasetLookup | None = None) -> Se
     try:
         state = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise StateError(f"the saved session is damaged: it is not readable JSON ({error})") from None
+        raise StateError("state_not_json", {"detail": str(error)}) from None
     return session_from_state(state, datasets=datasets)
 
 
@@ -144,22 +159,19 @@ def session_from_state(state: dict, datasets: data_source.DatasetLookup | None =
     except StateError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-        raise StateError(f"the saved session is damaged: {_describe(error)}") from None
+        raise _damaged(_describe(error)) from None
 
 
 def _upgraded(state) -> dict:
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise StateError("this is not a saved Neural Playground session")
+        raise StateError("state_not_session")
     version = state.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise StateError("the saved session is damaged: its format version is missing")
+        raise StateError("state_no_version")
     if version > VERSION:
-        raise StateError(
-            f"this session was saved by a newer version of Neural Playground (format {version}); "
-            f"this one reads formats up to {VERSION}"
-        )
+        raise StateError("state_newer", {"version": version, "max": VERSION})
     if state.get("checksum") != _checksum(state):
-        raise StateError("the saved session is damaged: its checksum does not match its contents")
+        raise StateError("state_checksum")
     while version < VERSION:
         state = UPGRADES[version](state)
         version = state["version"]
@@ -171,19 +183,19 @@ def _build(state: dict, datasets) -> Session:
 
     saved_settings = state["settings"]
     if not isinstance(saved_settings, dict):
-        raise StateError("the saved session is damaged: its settings are not a table")
+        raise StateError("state_settings_not_table")
     # Settings added after this value was written take their defaults.
     settings, notices = table.coerce_all(saved_settings)
     if notices:
-        raise StateError("the saved session is damaged: " + "; ".join(notices))
+        raise StateError("state_settings_bad", {"notices": notices})
     hidden = frozenset(state["hidden_inputs"])
     reference = state["data"]
     source, data_notices = data_source.choose(settings, datasets)
     if reference["kind"] == "stored" and source.kind != "stored":
-        reason = data_notices[0] if data_notices else f"data={reference.get('id')} cannot be found"
-        raise StateError(f"the saved session's data set is not available: {reason}")
+        reason = data_notices[0] if data_notices else Message("data_unknown", {"id": str(reference.get("id"))})
+        raise StateError("state_data_missing", {"reason": reason})
     if reference["kind"] != source.kind:
-        raise StateError("the saved session is damaged: its data source does not match its settings")
+        raise StateError("state_data_source")
 
     session = Session.__new__(Session)
     session.settings = settings
@@ -194,16 +206,14 @@ def _build(state: dict, datasets) -> Session:
     session.layout_version = session.data_version = session.settings_version = 1
     session.data = data_source.make_data(source, settings, SeededStream(settings["seed"]))
     if _data_digest(session.data) != reference["digest"]:
-        raise StateError("the saved session's data points came out different from the ones it was trained on")
+        raise StateError("state_data_changed")
     session.stream = SeededStream.from_state(state["stream"])
 
     session.active = active_features(settings, hidden)
     sizes = [len(session.active), *settings["networkShape"], session.task.outputs]
     saved = state["network"]
     if list(saved["layer_sizes"]) != sizes:
-        raise StateError(
-            f"the saved session is damaged: its layers {saved['layer_sizes']} do not follow from its settings ({sizes})"
-        )
+        raise _damaged(f"its layers {saved['layer_sizes']} do not follow from its settings ({sizes})")
     network = Network(sizes, settings["activation"], session.task.head(settings["loss"]))
     _fill(network.params, saved["params"], "params")
     _fill(network.dead, saved["dead"], "dead")
@@ -231,15 +241,12 @@ def _build(state: dict, datasets) -> Session:
         # Written before δ norms were kept beside the gradient norms: those start at 0.
         norms = np.concatenate([norms, np.zeros(network.num_layers)])
     if norms.shape != arrays.grad_norms.shape:
-        raise StateError(
-            f"the saved session is damaged: grad_norms has shape {norms.shape}, "
-            f"the network needs {arrays.grad_norms.shape}"
-        )
+        raise _damaged(f"grad_norms has shape {norms.shape}, the network needs {arrays.grad_norms.shape}")
     arrays.grad_norms[...] = norms
     trainer.epoch = _count(saved_trainer["epoch"], "epoch")
     losses = _read_array(saved_trainer["losses"], "losses")
     if losses.shape != (2,):
-        raise StateError("the saved session is damaged: the losses are not a pair")
+        raise _damaged("the losses are not a pair")
     trainer._set_losses(float(losses[0]), float(losses[1]))
     session.trainer = trainer
     session.epoch = trainer.epoch
@@ -249,10 +256,10 @@ def _build(state: dict, datasets) -> Session:
     session.divergence = (
         None
         if divergence is None
-        else Divergence(_count(divergence["epoch"], "divergence epoch"), str(divergence["reason"]))
+        else Divergence(_count(divergence["epoch"], "divergence epoch"), _reason(divergence["reason"]))
     )
     stopped = state.get("stopped")
-    session.stopped = None if stopped is None else (_count(stopped[0], "stop epoch"), str(stopped[1]))
+    session.stopped = None if stopped is None else (_count(stopped[0], "stop epoch"), _reason(stopped[1]))
     session.watch = StopWatch()
     watch = state.get("watch")
     if watch is not None:
@@ -300,30 +307,28 @@ def _array(values: np.ndarray) -> dict:
 def _read_array(saved: dict, name: str) -> np.ndarray:
     dtype = _DTYPES.get(saved.get("dtype") if isinstance(saved, dict) else None)
     if dtype is None:
-        raise StateError(f"the saved session is damaged: {name} is not an array of a known type")
+        raise _damaged(f"{name} is not an array of a known type")
     try:
         raw = base64.b64decode(saved["base64"], validate=True)
     except (binascii.Error, TypeError, KeyError):
-        raise StateError(f"the saved session is damaged: {name} is not base64") from None
+        raise _damaged(f"{name} is not base64") from None
     shape = tuple(int(n) for n in saved["shape"])
     values = np.frombuffer(raw, dtype=np.dtype(saved["dtype"]))
     if values.size != int(np.prod(shape, dtype=np.int64)):
-        raise StateError(f"the saved session is damaged: {name} holds {values.size} values, not {shape}")
+        raise _damaged(f"{name} holds {values.size} values, not {shape}")
     return values.reshape(shape).astype(dtype)
 
 
 def _fill(target: np.ndarray, saved: dict, name: str) -> None:
     values = _read_array(saved, name)
     if values.shape != target.shape:
-        raise StateError(
-            f"the saved session is damaged: {name} has shape {values.shape}, the network needs {target.shape}"
-        )
+        raise _damaged(f"{name} has shape {values.shape}, the network needs {target.shape}")
     target[...] = values
 
 
 def _count(value, name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise StateError(f"the saved session is damaged: {name} is not a count")
+        raise _damaged(f"{name} is not a count")
     return value
 
 

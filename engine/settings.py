@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .messages import Message, MessageError
+
 
 class Effect(str, Enum):
     """What a change of a setting does to a running session."""
@@ -90,6 +92,7 @@ class Setting:
     max_layers: int | None = None
     max_neurons: int | None = None
     choices_by_problem: dict = field(default_factory=dict)  # problem → the choices that suit it
+    quiet_default: bool = False  # a link's value that is not a choice means the default, without a notice
 
 
 # Real links carry up to ten hidden layers (the original's issue #63); more are
@@ -121,6 +124,9 @@ CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "checker
 REGRESSION_DATASETS = ("reg-plane", "reg-gauss")
 SPEED_CHOICES = ("1", "2", "5", "10", "20", "50", "100", "200", "500", "max")
 SPEED_LABELS = ("1 epoch/frame", "2", "5", "10", "20", "50", "100", "200", "500", "Fastest")
+# The page's languages (a catalog each in locales/); each is named in its own language.
+LANGUAGE_CHOICES = ("en", "zh")
+LANGUAGE_LABELS = ("English", "中文")
 
 
 def _feature(name: str, label: str, default: bool) -> Setting:
@@ -475,6 +481,18 @@ SETTINGS: tuple[Setting, ...] = (
         hide="stop",
         doc="stop once the test loss has not improved for this many epochs; 0: off",
     ),
+    Setting(
+        "lang",
+        Kind.ENUM,
+        "en",
+        Effect.VIEW,
+        "Language",
+        original=False,
+        choices=LANGUAGE_CHOICES,
+        choice_labels=LANGUAGE_LABELS,
+        quiet_default=True,
+        doc="the page's language (server/i18n.py); a language we do not have means English, silently",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -502,21 +520,14 @@ def effect_of(names) -> Effect:
     return effect
 
 
-class SettingError(ValueError):
-    """A value that cannot be used as it is; `notice` says so in plain words."""
+class SettingError(MessageError):
+    """A value that cannot be used as it is; `message` says why (engine/messages.py)."""
 
 
-class Notice(str):
-    """A sentence about a value that was adjusted, in the words of the page's
-    labels, that knows which settings it is `about`: the page takes it down
-    once one of those settings changes again (its cause is then gone)."""
-
-    about: tuple[str, ...]
-
-    def __new__(cls, text: str, about: tuple[str, ...] = ()) -> Notice:
-        notice = super().__new__(cls, text)
-        notice.about = tuple(about)
-        return notice
+# A notice about a value that was adjusted is a `Message` that knows which
+# settings it is `about`: the page takes it down once one of those settings
+# changes again (its cause is then gone).
+Notice = Message
 
 
 def choice_label(name: str, value: object) -> str:
@@ -528,7 +539,7 @@ def choice_label(name: str, value: object) -> str:
     return str(value)
 
 
-def coerce(name: str, value: object) -> tuple[object, str | None]:
+def coerce(name: str, value: object) -> tuple[object, Message | None]:
     """Check `value` for setting `name`; return (usable value, notice or None).
 
     A value of the wrong type raises SettingError; a value of the right type
@@ -537,24 +548,26 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
     """
     setting = BY_NAME.get(name)
     if setting is None:
-        raise SettingError(f"there is no setting called {name!r}")
+        raise SettingError("setting_unknown", {"name": _shown(name)})
     kind = setting.kind
     if kind is Kind.BOOL:
         if not isinstance(value, bool):
-            raise SettingError(f"{setting.label} must be true or false, not {_shown(value)}")
+            raise SettingError("setting_not_bool", {"setting": name, "value": _shown(value)})
         return value, None
     if kind is Kind.ENUM:
         if value not in setting.choices:
-            raise SettingError(f"{setting.label} must be one of {', '.join(setting.choices)}; {_shown(value)} is not")
+            raise SettingError(
+                "setting_not_choice", {"setting": name, "choices": list(setting.choices), "value": _shown(value)}
+            )
         return value, None
     if kind is Kind.STRING:
         if value is None:
             return None, None
         if not isinstance(value, str):
-            raise SettingError(f"{setting.label} must be text, not {_shown(value)}")
+            raise SettingError("setting_not_text", {"setting": name, "value": _shown(value)})
         if setting.max_length is not None and len(value) > setting.max_length:
             return value[: setting.max_length], Notice(
-                f"{setting.label} was cut to its first {setting.max_length} characters", (name,)
+                "setting_text_cut", {"setting": name, "max": setting.max_length}, (name,)
             )
         return value, None
     if kind is Kind.SHAPE:
@@ -562,38 +575,49 @@ def coerce(name: str, value: object) -> tuple[object, str | None]:
     return _coerce_number(setting, value)
 
 
-def _coerce_number(setting: Setting, value: object) -> tuple[object, str | None]:
-    name = setting.label
+def _coerce_number(setting: Setting, value: object) -> tuple[object, Message | None]:
+    name = setting.name
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SettingError(f"{name} must be a number, not {_shown(value)}")
+        raise SettingError("setting_not_number", {"setting": name, "value": _shown(value)})
     if isinstance(value, int) and abs(value) > 2**53:
         value = math.inf if value > 0 else -math.inf  # too large for a float: not a usable number
     if not math.isfinite(value):
         return setting.default, Notice(
-            f"{name} {value} is not a usable number; using {_fmt(setting.default)}", (setting.name,)
+            "value_unusable", {"setting": name, "value": str(value), "used": _fmt(setting.default)}, (name,)
         )
     if setting.kind is Kind.INTEGER and value != int(value):
         rounded = int(round(value))
-        return _clamp(setting, rounded, f"{name} {value} is not a whole number")
+        return _clamp(setting, rounded, value)
     if setting.kind is Kind.INTEGER:
         value = int(value)
     return _clamp(setting, value, None)
 
 
-def _clamp(setting: Setting, value, reason: str | None) -> tuple[object, str | None]:
-    name = setting.label
+def _clamp(setting: Setting, value, not_whole) -> tuple[object, Message | None]:
+    """`value` within the bounds; `not_whole` is the value asked for when it was
+    rounded to `value` (the notice then says so)."""
     about = (setting.name,)
     clamped = value
     if setting.minimum is not None and value < setting.minimum:
         clamped = type(value)(setting.minimum)
     if setting.maximum is not None and value > setting.maximum:
         clamped = type(value)(setting.maximum)
+    if not_whole is not None:
+        return clamped, Notice(
+            "value_not_whole", {"setting": setting.name, "value": _fmt(not_whole), "used": _fmt(clamped)}, about
+        )
     if clamped != value:
-        lo, hi = _fmt(setting.minimum), _fmt(setting.maximum)
-        why = reason or f"{name} {_fmt(value)} is outside {lo}–{hi}"
-        return clamped, Notice(f"{why}; using {_fmt(clamped)}", about)
-    if reason:
-        return clamped, Notice(f"{reason}; using {_fmt(clamped)}", about)
+        return clamped, Notice(
+            "value_clamped",
+            {
+                "setting": setting.name,
+                "value": _fmt(value),
+                "min": _fmt(setting.minimum),
+                "max": _fmt(setting.maximum),
+                "used": _fmt(clamped),
+            },
+            about,
+        )
     return clamped, None
 
 
@@ -609,27 +633,35 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _coerce_shape(setting: Setting, value: object) -> tuple[object, str | None]:
+def _coerce_shape(setting: Setting, value: object) -> tuple[object, Message | None]:
     if not isinstance(value, (list, tuple)) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise SettingError(f"{setting.label} must be a list of whole numbers, not {_shown(value)}")
-    notices = []
+        raise SettingError("shape_not_list", {"setting": setting.name, "value": _shown(value)})
     shape = list(value)
-    if len(shape) > setting.max_layers:
-        notices.append(
-            f"{len(shape)} hidden layers asked for; the most is {setting.max_layers}, so the rest were dropped"
-        )
-        shape = shape[: setting.max_layers]
+    too_many = len(shape) > setting.max_layers
+    asked = len(shape)
+    shape = shape[: setting.max_layers]
     fixed = [min(max(n, 1), setting.max_neurons) for n in shape]
+    params = {
+        "count": asked,
+        "max_layers": setting.max_layers,
+        "max": setting.max_neurons,
+        "used": ",".join(map(str, fixed)),
+    }
+    about = (setting.name,)
+    if too_many and fixed != shape:
+        return tuple(fixed), Notice("shape_layers_and_neurons", params, about)
+    if too_many:
+        return tuple(fixed), Notice("shape_too_many_layers", params, about)
     if fixed != shape:
-        notices.append(f"each hidden layer has 1–{setting.max_neurons} neurons; using {','.join(map(str, fixed))}")
-    return tuple(fixed), (Notice("Hidden layers: " + "; ".join(notices), (setting.name,)) if notices else None)
+        return tuple(fixed), Notice("shape_neurons", params, about)
+    return tuple(fixed), None
 
 
-def coerce_all(values: dict[str, object]) -> tuple[dict[str, object], list[str]]:
+def coerce_all(values: dict[str, object]) -> tuple[dict[str, object], list[Message]]:
     """Check a whole settings dict (missing names take defaults) and the
     combinations between settings; return (usable dict, notices)."""
     result = defaults()
-    notices: list[str] = []
+    notices: list[Message] = []
     for name, value in values.items():
         usable, notice = coerce(name, value)
         result[name] = usable
@@ -647,7 +679,7 @@ def losses_for(values: dict[str, object]) -> tuple[str, ...]:
     return LOSSES_FOR_PROBLEM[values["problem"]]
 
 
-def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
+def fix_combinations(values: dict[str, object], changed=()) -> list[Message]:
     """Make settings that depend on each other agree, in place; return notices.
 
     Regression has no classes: a `classes` given with it is put back to 2
@@ -661,25 +693,28 @@ def fix_combinations(values: dict[str, object], changed=()) -> list[str]:
     notices = []
     if values["problem"] == "regression" and values.get("classes", 2) != 2:
         if "classes" in changed:
-            notices.append(
-                Notice(f"Classes {values['classes']} does not apply to regression; ignored", ("problem", "classes"))
-            )
+            notices.append(Notice("classes_regression", {"classes": values["classes"]}, ("problem", "classes")))
         values["classes"] = 2
     allowed = losses_for(values)
     if values["loss"] not in allowed:
         quiet = allowed is LOSSES_FOR_K_CLASSES and "loss" not in changed
         if not quiet:
-            problem = choice_label("problem", values["problem"]).lower()
-            about = ("problem", "loss")
             if allowed is LOSSES_FOR_K_CLASSES:
-                problem, about = f"{values['classes']} classes", ("classes", "loss")
-            notices.append(
-                Notice(
-                    f"{choice_label('loss', values['loss'])} does not suit {problem}; "
-                    f"using {choice_label('loss', allowed[0])}",
-                    about,
+                notices.append(
+                    Notice(
+                        "loss_unsuited_classes",
+                        {"loss": values["loss"], "classes": values["classes"], "used": allowed[0]},
+                        ("classes", "loss"),
+                    )
                 )
-            )
+            else:
+                notices.append(
+                    Notice(
+                        "loss_unsuited",
+                        {"loss": values["loss"], "problem": values["problem"], "used": allowed[0]},
+                        ("problem", "loss"),
+                    )
+                )
         values["loss"] = allowed[0]
     if "initZero" in changed and ("init" not in changed or values["initZero"]):
         if values["initZero"]:

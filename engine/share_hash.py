@@ -40,6 +40,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .messages import Message
 from .settings import BY_NAME, HIDE_NAMES, OUR_HIDE_NAMES, SETTINGS, Kind, coerce, defaults, fix_combinations
 
 HIDE_SUFFIX = "_hide"
@@ -74,7 +75,7 @@ class ParsedHash:
     """What a share link says.
 
     `settings`: a full, checked settings dict (seed None when the link had none).
-    `notices`: plain-text sentences about values that could not be used as given.
+    `notices`: messages (engine/messages.py) about values that could not be used as given.
     `hidden`: every `<name>_hide` key of the link, by `<name>`, in first-seen
     order; True iff its value was exactly `true`, as in the original.
     `unknown`: (key, value) of the keys that are neither settings nor hide keys,
@@ -82,7 +83,7 @@ class ParsedHash:
     """
 
     settings: dict
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
     hidden: dict[str, bool] = field(default_factory=dict)
     unknown: list[tuple[str, str | None]] = field(default_factory=list)
 
@@ -335,11 +336,18 @@ def _pairs(text: str) -> dict[str, tuple[str | None, str | None]]:
 # Typing each setting
 
 
-def _read_setting(setting, raw: str | None, value: str | None, notices: list[str]):
+def _link_notice(code: str, setting, value: str | None, used, **more) -> Message:
+    """A notice about the link's `key=value` that was read as `used`."""
+    params = {"key": setting.name, "used": used, **more}
+    if value is not None:
+        params["value"] = _shown(value)
+    return Message(code, params)
+
+
+def _read_setting(setting, raw: str | None, value: str | None, notices: list[Message]):
     """The usable value of `setting` from a link's raw and decoded value (the
     key is present); appends a notice when the link's value cannot be used.
     Returns the default when the original would ignore the key."""
-    name = setting.name
     if setting.kind is Kind.SHAPE:
         return _read_shape(setting, value, notices)
     # Like the original, a key counts only with a value that is not blank.
@@ -350,57 +358,63 @@ def _read_setting(setting, raw: str | None, value: str | None, notices: list[str
     if setting.kind is Kind.ENUM:
         if value in setting.choices:
             return value
-        notices.append(f"{name}={_shown(value)} is not one of its choices; using {setting.default}")
+        if not setting.quiet_default:
+            notices.append(_link_notice("link_not_choice", setting, value, setting.default))
         return setting.default
     if setting.kind is Kind.STRING:
         if setting.max_length is not None and len(value) > setting.max_length:
-            notices.append(
-                f"{name}={_shown(value)} is longer than {setting.max_length} characters; "
-                f"using its first {setting.max_length}"
-            )
+            notices.append(_link_notice("link_text_cut", setting, value, None, max=setting.max_length))
             return value[: setting.max_length]
         return value
     return _read_number(setting, value, notices)
 
 
-def _read_number(setting, value: str, notices: list[str]):
+def _read_number(setting, value: str, notices: list[Message]):
     name = setting.name
     number = js_to_number(value)
     if math.isnan(number):
-        notices.append(f"{name}={_shown(value)} is not a number; using {js_number(setting.default)}")
+        notices.append(_link_notice("link_not_number", setting, value, js_number(setting.default)))
         return setting.default
     if name == "noise" and (number > 80 or number < 0):
         # The original's own correction at startup (spec §6.3).
         fixed = 50 if number > 80 else 0
-        notices.append(f"noise={_shown(value)} is {'above 80' if number > 80 else 'below 0'}; using {fixed}")
+        notices.append(_link_notice("link_noise_above" if number > 80 else "link_noise_below", setting, value, fixed))
         return fixed
     if not math.isfinite(number):
-        notices.append(f"{name}={_shown(value)} is not a usable number; using {js_number(setting.default)}")
+        notices.append(_link_notice("link_not_usable_number", setting, value, js_number(setting.default)))
         return setting.default
     usable, problem = coerce(name, number)
     if isinstance(usable, float) and usable.is_integer():
         usable = int(usable)  # written the same, and reads like the table's defaults
     if problem:
         if setting.minimum <= number <= setting.maximum:
-            why = "is not a whole number"
+            notices.append(_link_notice("link_not_whole", setting, value, js_number(usable)))
         else:
-            why = f"is outside {js_number(setting.minimum)}–{js_number(setting.maximum)}"
-        notices.append(f"{name}={_shown(value)} {why}; using {js_number(usable)}")
+            notices.append(
+                _link_notice(
+                    "link_outside",
+                    setting,
+                    value,
+                    js_number(usable),
+                    min=js_number(setting.minimum),
+                    max=js_number(setting.maximum),
+                )
+            )
     return usable
 
 
-def _read_shape(setting, value: str | None, notices: list[str]):
+def _read_shape(setting, value: str | None, notices: list[Message]):
     name = setting.name
     default_text = ",".join(map(str, setting.default))
     if value is None:
         # A bare `networkShape` crashes the original.
-        notices.append(f"{name} has no value; using {default_text}")
+        notices.append(_link_notice("link_shape_no_value", setting, None, default_text))
         return setting.default
     if js_trim(value) == "":
         return ()  # no hidden layer: a linear model
     counts = [js_to_number(part) for part in value.split(",")]
     if any(math.isnan(count) for count in counts):
-        notices.append(f"{name}={_shown(value)} is not a list of layer sizes; using {default_text}")
+        notices.append(_link_notice("link_shape_not_list", setting, value, default_text))
         return setting.default
     # The original makes ceil(n) neurons for a size n > 0 and none otherwise;
     # coerce then moves each size into the table's bounds.
@@ -411,8 +425,14 @@ def _read_shape(setting, value: str | None, notices: list[str]):
     shape, problem = coerce(name, sizes)
     if problem or [float(size) for size in shape] != counts:
         notices.append(
-            f"{name}={_shown(value)} is not {setting.max_layers} or fewer layers of "
-            f"1–{setting.max_neurons} neurons; using {','.join(map(str, shape))}"
+            _link_notice(
+                "link_shape_fixed",
+                setting,
+                value,
+                ",".join(map(str, shape)),
+                max_layers=setting.max_layers,
+                max=setting.max_neurons,
+            )
         )
     return shape
 
@@ -434,7 +454,7 @@ def parse_hash(raw: str) -> ParsedHash:
     pairs = _pairs(_repair(_hash_part(raw)))
 
     values = defaults()
-    notices: list[str] = []
+    notices: list[Message] = []
     given = []
     for setting in SETTINGS:
         if setting.name not in pairs:

@@ -10,7 +10,8 @@ A `StopRule` is read from four settings (each 0 = off):
   its best so far) for N epochs in a row.
 
 A `StopWatch` follows one network's training epoch by epoch (`after_epoch`)
-and gives the first rule that holds as a sentence for the page. Once it has
+and gives the first rule that holds as a `Message` (engine/messages.py: a code
+with its parameters; the page says it in its language). Once it has
 fired, the session stops; pressing play or step again goes on past it (the
 watch is disarmed until the network is rebuilt or a stop setting changes),
 since the condition still holds and would stop the next epoch at once.
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from .messages import Message
 
 STOP_SETTINGS = ("stopEpoch", "stopTestLoss", "stopTestAccuracy", "stopPatience")
 
@@ -55,26 +58,33 @@ class StopWatch:
         self.best_loss = math.inf
         self.best_epoch = 0
 
-    def after_epoch(self, rule: StopRule, epoch: int, test_loss: float, test_accuracy: float | None) -> str | None:
-        """The reason to stop after `epoch` (in plain words), or None."""
+    def after_epoch(self, rule: StopRule, epoch: int, test_loss: float, test_accuracy: float | None) -> Message | None:
+        """The reason to stop after `epoch` (a message), or None."""
         if test_loss < self.best_loss:
             self.best_loss, self.best_epoch = test_loss, epoch
         if not self.armed or not rule.active:
             return None
         reason = None
         if rule.epoch and epoch >= rule.epoch:
-            reason = f"Stopped at epoch {epoch}, as asked."
+            reason = Message("stopped_epoch", {"epoch": epoch})
         elif rule.test_loss and test_loss <= rule.test_loss:
-            reason = f"Stopped at epoch {epoch}: the test loss {test_loss:.3f} reached {rule.test_loss:g}."
+            reason = Message(
+                "stopped_test_loss", {"epoch": epoch, "loss": f"{test_loss:.3f}", "target": f"{rule.test_loss:g}"}
+            )
         elif rule.test_accuracy and test_accuracy is not None and test_accuracy * 100 >= rule.test_accuracy:
-            reason = (
-                f"Stopped at epoch {epoch}: the test accuracy {test_accuracy * 100:.1f}% "
-                f"reached {rule.test_accuracy:g}%."
+            reason = Message(
+                "stopped_test_accuracy",
+                {"epoch": epoch, "accuracy": f"{test_accuracy * 100:.1f}", "target": f"{rule.test_accuracy:g}"},
             )
         elif rule.patience and epoch - self.best_epoch >= rule.patience:
-            reason = (
-                f"Stopped at epoch {epoch}: the test loss has not improved for {rule.patience} epochs "
-                f"(best {self.best_loss:.3f} at epoch {self.best_epoch})."
+            reason = Message(
+                "stopped_patience",
+                {
+                    "epoch": epoch,
+                    "patience": rule.patience,
+                    "best": f"{self.best_loss:.3f}",
+                    "best_epoch": self.best_epoch,
+                },
             )
         if reason:
             self.armed = False

@@ -52,6 +52,7 @@ import numpy as np
 
 from . import kernel, v8math
 from .losses import SOFTMAX
+from .messages import Message
 from .network import Network, NodeScratch
 from .task import Task
 
@@ -77,7 +78,7 @@ class Divergence:
     shows); the epoch after it went wrong and was undone."""
 
     epoch: int
-    reason: str
+    reason: Message  # why, as a message (engine/messages.py)
 
 
 @dataclass
@@ -376,10 +377,9 @@ class Trainer:
         self._losses = (train, test)
         np.copyto(self._loss_params, self.network.params)
 
-    def _divergence_reason(self, weights_ok: bool) -> str:
-        what = "loss" if weights_ok else "weights"
-        rate = f"{self.config.learning_rate:g}"
-        return f"the learning rate {rate} made the {what} overflow after epoch {self.epoch}; lower it and press play"
+    def _divergence_reason(self, weights_ok: bool) -> Message:
+        code = "diverged_loss" if weights_ok else "diverged_weights"
+        return Message(code, {"rate": f"{self.config.learning_rate:g}", "epoch": self.epoch})
 
 
 def warm_up() -> None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .messages import Message, MessageError
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_POINTS = 5000
 MIN_POINTS = 4
@@ -47,9 +49,16 @@ EXPORT_COLUMNS = ("x1", "x2", "label", "split")
 _SHOWN_CHARS = 30
 
 
-class DataError(ValueError):
-    """A file or a choice of columns that cannot be used; the message says
-    where (row, column) and what to do, in plain words."""
+class DataError(MessageError):
+    """A file or a choice of columns that cannot be used; `message` says
+    where (row, column) and what to do (engine/messages.py)."""
+
+
+def _place(place: str) -> dict:
+    """The parameters that name a place ("row 5", "point 5") in a message:
+    `place` (a message such as "row 5") and `kind` ("row" or "point")."""
+    kind, number = place.split()
+    return {"place": Message(f"place_{kind}", {"n": int(number)}), "kind": kind}
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,7 @@ class UserDataset:
         try:
             record = json.loads(body)
         except ValueError as error:
-            raise DataError(f"the stored data set is not valid JSON ({error})") from None
+            raise DataError("stored_not_json", {"error": str(error)}) from None
         return cls.from_record(record)
 
     @classmethod
@@ -164,10 +173,7 @@ class UserDataset:
         """The data set of a stored record (any version this code knows)."""
         try:
             if record["format"] != RECORD_FORMAT or record["version"] != RECORD_VERSION:
-                raise DataError(
-                    f"the stored data set has format {record['format']!r} version {record['version']!r}, "
-                    f"which this version cannot read"
-                )
+                raise DataError("stored_format", {"format": repr(record["format"]), "version": repr(record["version"])})
             problem = record["problem"]
             scale = record["scale"]
             scales = (
@@ -186,7 +192,7 @@ class UserDataset:
         except (KeyError, TypeError, ValueError) as error:
             if isinstance(error, DataError):
                 raise
-            raise DataError(f"the stored data set is damaged ({type(error).__name__}: {error})") from None
+            raise DataError("stored_damaged", {"error": f"{type(error).__name__}: {error}"}) from None
 
     # --- exports ---------------------------------------------------------
 
@@ -271,35 +277,24 @@ def _shown(value) -> str:
 def decode_text(body: bytes) -> str:
     """The text of a file: UTF-8 (with or without a byte-order mark)."""
     if not body.strip():
-        raise DataError(
-            "The file is empty. It needs a header line (for example x1,x2,label) and at least "
-            f"{MIN_POINTS} rows of data."
-        )
+        raise DataError("file_empty", {"min": MIN_POINTS})
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError('The file is UTF-16 text. Save it as UTF-8 (in Excel: "CSV UTF-8") and upload it again.')
+        raise DataError("file_utf16")
     head = body[:4096]
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13, 12))
     if b"\x00" in head or controls > len(head) // 20:
-        raise DataError(
-            "The file is not text: it looks like binary data (a spreadsheet such as .xlsx, an image or "
-            "an archive?). Export it as CSV (comma-separated values) and upload that."
-        )
+        raise DataError("file_binary")
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = body[: error.start].count(b"\n") + 1
-        raise DataError(
-            f"The file is not UTF-8 text: byte 0x{body[error.start]:02X} on line {line} cannot be read. "
-            'Save the file as UTF-8 (in Excel: "CSV UTF-8") and upload it again.'
-        ) from None
+        raise DataError("file_not_utf8", {"byte": f"0x{body[error.start]:02X}", "line": line}) from None
 
 
 def read_table(body: bytes, kind: str = "csv") -> Table:
     """The cells of a CSV (`kind` "csv") or JSON ("json") file."""
     if len(body) > MAX_BYTES:
-        raise DataError(
-            f"The file is {len(body):,} bytes; the most is {MAX_BYTES:,} (2 MB). Upload at most {MAX_POINTS:,} rows."
-        )
+        raise DataError("file_too_big", {"size": len(body), "max": MAX_BYTES, "rows": MAX_POINTS})
     text = decode_text(body)
     return _read_json(text) if kind == "json" else _read_csv(text)
 
@@ -317,7 +312,7 @@ def _read_csv(text: str) -> Table:
     try:
         raw_rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
-        raise DataError(f"The file cannot be read as CSV ({error}). Check the quotes on that line.") from None
+        raise DataError("csv_unreadable", {"error": str(error)}) from None
     numbered = [(index + 1, row) for index, row in enumerate(raw_rows) if any(cell.strip() for cell in row)]
     header_line, header = numbered[0]
     cells = [cell.strip() for cell in header]
@@ -329,12 +324,9 @@ def _read_csv(text: str) -> Table:
         data = numbered[1:]
     _check_names(columns)
     if not data:
-        raise DataError(
-            f"The file has a header ({', '.join(columns)}) but no rows of data. "
-            f"Add at least {MIN_POINTS} rows below the header."
-        )
+        raise DataError("csv_no_rows", {"columns": list(columns), "min": MIN_POINTS})
     if len(data) > MAX_POINTS:
-        raise DataError(f"The file has {len(data):,} rows of data; the most is {MAX_POINTS:,}. Remove some rows.")
+        raise DataError("csv_too_many_rows", {"count": len(data), "max": MAX_POINTS})
     rows, places = [], []
     for line, row in data:
         row = [cell.strip() for cell in row]
@@ -342,8 +334,7 @@ def _read_csv(text: str) -> Table:
             row.pop()  # a trailing separator
         if len(row) != len(columns):
             raise DataError(
-                f"Row {line} has {len(row)} value{'s' if len(row) != 1 else ''} but the header has "
-                f"{len(columns)} columns ({', '.join(columns)}). Give every row one value per column."
+                "csv_row_width", {"line": line, "count": len(row), "width": len(columns), "columns": list(columns)}
             )
         if delimiter == ";":
             row = [re.sub(r"^(-?\d+),(\d+)$", r"\1.\2", cell) for cell in row]  # decimal commas
@@ -356,10 +347,7 @@ def _check_names(columns: list[str]) -> None:
     seen: dict[str, int] = {}
     for index, name in enumerate(columns):
         if name in seen:
-            raise DataError(
-                f"The column name {_shown(name)} appears twice (columns {seen[name] + 1} and {index + 1}). "
-                "Rename one of them."
-            )
+            raise DataError("column_twice", {"name": _shown(name), "first": seen[name] + 1, "second": index + 1})
         seen[name] = index
 
 
@@ -370,7 +358,7 @@ def _read_json(text: str) -> Table:
     try:
         document = json.loads(text)
     except ValueError as error:
-        raise DataError(f"The file is not valid JSON: {error}. Check that line, or upload a CSV file.") from None
+        raise DataError("json_invalid", {"error": str(error)}) from None
     classes = None
     columns = None
     hints: dict[str, str] = {}
@@ -390,18 +378,15 @@ def _read_json(text: str) -> Table:
             hints["scale"] = "none"  # already in the plane (drawn data), as our export says
         items = document.get("points", document.get("rows"))
         if not isinstance(items, list):
-            raise DataError(
-                "The JSON file needs a list of points: either the whole file is a list, or an object with "
-                'a "points" list, e.g. {"points": [{"x1": 1, "x2": 2, "label": "a"}, …]}.'
-            )
+            raise DataError("json_needs_points")
     elif isinstance(document, list):
         items = document
     else:
-        raise DataError('The JSON file must hold a list of points, e.g. [{"x1": 1, "x2": 2, "label": "a"}, …].')
+        raise DataError("json_not_list")
     if not items:
-        raise DataError(f"The JSON file has no points. It needs at least {MIN_POINTS}.")
+        raise DataError("json_no_points", {"min": MIN_POINTS})
     if len(items) > MAX_POINTS:
-        raise DataError(f"The JSON file has {len(items):,} points; the most is {MAX_POINTS:,}. Remove some points.")
+        raise DataError("json_too_many_points", {"count": len(items), "max": MAX_POINTS})
     first = items[0]
     if isinstance(first, dict):
         names = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
@@ -412,10 +397,7 @@ def _read_json(text: str) -> Table:
             columns = ["x1", "x2", "label", "split"][:width] if width <= 4 else [f"column{i + 1}" for i in range(width)]
         columns = [str(name) for name in columns]
     else:
-        raise DataError(
-            "Point 1 of the JSON file is neither an object nor a list. Write each point as "
-            '{"x1": …, "x2": …, "label": …} or [x1, x2, label].'
-        )
+        raise DataError("json_first_point")
     rows, places = [], []
     for index, item in enumerate(items):
         place = f"point {index + 1}"
@@ -423,18 +405,15 @@ def _read_json(text: str) -> Table:
             row = tuple(item.get(name) for name in columns)
         elif isinstance(item, list):
             if len(item) != len(columns):
-                raise DataError(
-                    f"Point {index + 1} has {len(item)} values but point 1 has {len(columns)}. "
-                    "Give every point the same number of values."
-                )
+                raise DataError("json_point_width", {"n": index + 1, "count": len(item), "width": len(columns)})
             row = tuple(item)
         else:
-            raise DataError(f"Point {index + 1} is {_shown(item)}; write it like point 1.")
+            raise DataError("json_point_kind", {"n": index + 1, "value": _shown(item)})
         for name, cell in zip(columns, row):
             if isinstance(cell, (dict, list)):
                 raise DataError(
-                    f"Point {index + 1}, {name}: a value must be a number or a name, not a nested "
-                    f"{'object' if isinstance(cell, dict) else 'list'}."
+                    "json_nested_object" if isinstance(cell, dict) else "json_nested_list",
+                    {"n": index + 1, "name": name},
                 )
         rows.append(row)
         places.append(place)
@@ -461,26 +440,20 @@ def _read_json(text: str) -> Table:
 
 def _number(cell, place: str, column: str, role: str) -> float:
     """The number in a cell, or DataError naming the place and the fix."""
-    where = f"{place[0].upper()}{place[1:]}, column {_shown(column)}"
+    where = {**_place(place), "column": _shown(column), "role": role}
     if cell is None or (isinstance(cell, str) and cell == ""):
-        raise DataError(f"{where} is empty. Fill it in or delete the {place.split()[0]}.")
+        raise DataError("cell_empty", where)
     if isinstance(cell, bool):
-        raise DataError(f"{where} is {str(cell).lower()}, not a number. {role} must be numbers.")
+        raise DataError("cell_bool", {**where, "value": str(cell).lower()})
     if isinstance(cell, (int, float)):
         value = float(cell)
     else:
         try:
             value = float(cell)
         except ValueError:
-            raise DataError(
-                f"{where}: {_shown(cell)} is not a number. {role} must be numbers; fix the value, "
-                "or choose other columns."
-            ) from None
+            raise DataError("cell_not_number", {**where, "value": _shown(cell)}) from None
     if not math.isfinite(value):
-        raise DataError(
-            f"{where}: {_shown(cell)} is not a finite number. Every value must be a finite number; "
-            f"fix or delete the {place.split()[0]}."
-        )
+        raise DataError("cell_not_finite", {**where, "value": _shown(cell)})
     return value
 
 
@@ -496,9 +469,7 @@ def _class_name(cell) -> str:
 
 def _column(table: Table, name: str | None, role: str) -> int:
     if name not in table.columns:
-        raise DataError(
-            f"There is no column {_shown(name)} for {role}. The file's columns are: {', '.join(table.columns)}."
-        )
+        raise DataError("no_such_column", {"name": _shown(name), "role": role, "columns": list(table.columns)})
     return table.columns.index(name)
 
 
@@ -527,28 +498,21 @@ def build_dataset(
     problem = problem or hints.get("problem")
     scale = scale or hints.get("scale", "fit")
     if problem not in (None, *PROBLEMS):
-        raise DataError(f"problem must be classification or regression, not {_shown(problem)}.")
+        raise DataError("problem_invalid", {"value": _shown(problem)})
     if scale not in SCALINGS:
-        raise DataError(f"scale must be fit or none, not {_shown(scale)}.")
+        raise DataError("scale_invalid", {"value": _shown(scale)})
     columns = table.columns
     if len(columns) < 3:
-        count = "only one column" if len(columns) == 1 else f"only {len(columns)} columns"
-        raise DataError(
-            f"The file has {count} ({', '.join(columns)}). It needs three: two numeric inputs (x1, x2) "
-            "and a label, separated by commas."
-        )
+        raise DataError("too_few_columns", {"count": len(columns), "columns": list(columns)})
     if len(table.rows) < MIN_POINTS:
-        raise DataError(
-            f"The file has {len(table.rows)} row{'s' if len(table.rows) != 1 else ''} of data; "
-            f"at least {MIN_POINTS} are needed. Add more rows."
-        )
+        raise DataError("too_few_rows", {"count": len(table.rows), "min": MIN_POINTS})
     if len(table.rows) > MAX_POINTS:
-        raise DataError(f"The file has {len(table.rows):,} rows; the most is {MAX_POINTS:,}. Remove some rows.")
+        raise DataError("too_many_rows", {"count": len(table.rows), "max": MAX_POINTS})
     if label is None:
         named = [i for i, name in enumerate(columns) if name.strip().lower() == "label"]
         label_index = named[0] if named else len(columns) - 1
     else:
-        label_index = _column(table, label, "the label")
+        label_index = _column(table, label, "label")
     inputs = []
     for name, role in ((x1, "x1"), (x2, "x2")):
         if name is not None:
@@ -561,13 +525,10 @@ def build_dataset(
                 break
             inputs.append(index)
     if inputs[0] == inputs[1]:
-        raise DataError(f"x1 and x2 are both the column {_shown(columns[inputs[0]])}; choose two different columns.")
+        raise DataError("same_inputs", {"name": _shown(columns[inputs[0]])})
     if label_index in inputs:
-        raise DataError(
-            f"The column {_shown(columns[label_index])} cannot be both an input and the label; "
-            "choose another label column."
-        )
-    role_text = "x1 and x2 (the inputs)"
+        raise DataError("label_is_input", {"name": _shown(columns[label_index])})
+    role_text = "inputs"  # a term of the catalogs (role.inputs)
     u = np.array(
         [
             [_number(row[i], place, columns[i], role_text) for i in inputs]
@@ -579,10 +540,7 @@ def build_dataset(
     label_name = columns[label_index]
     for cell, place in zip(cells, table.places):
         if cell is None or (isinstance(cell, str) and cell.strip() == ""):
-            raise DataError(
-                f"{place[0].upper()}{place[1:]}, column {_shown(label_name)} (the label) is empty. "
-                f"Fill it in or delete the {place.split()[0]}."
-            )
+            raise DataError("label_empty", {**_place(place), "column": _shown(label_name)})
     numeric_labels = all(
         isinstance(c, (int, float)) and not isinstance(c, bool) or (isinstance(c, str) and _is_number_text(c))
         for c in cells
@@ -603,8 +561,7 @@ def build_dataset(
     ]
     if problem == "regression":
         targets = np.array(
-            [_number(c, place, label_name, "The regression target") for c, place in zip(cells, table.places)],
-            dtype=np.float64,
+            [_number(c, place, label_name, "target") for c, place in zip(cells, table.places)], dtype=np.float64
         )
         scales.append(_fit(targets, label_name, scale, table, 1.0, limit=math.inf))
         classes: tuple[str, ...] = ()
@@ -628,9 +585,13 @@ def _fit(values: np.ndarray, name: str, scale: str, table: Table, half: float, l
         if outside.size:
             i = int(outside[0])
             raise DataError(
-                f"{table.places[i][0].upper()}{table.places[i][1:]}, column {_shown(name)}: "
-                f"{number_text(values[i])} is outside the plane (−{limit:g}…{limit:g}). "
-                "Upload without scale=none to have the values scaled."
+                "outside_plane",
+                {
+                    **_place(table.places[i]),
+                    "column": _shown(name),
+                    "value": number_text(values[i]),
+                    "limit": f"{limit:g}",
+                },
             )
         return IDENTITY
     low, high = float(values.min()), float(values.max())
@@ -647,8 +608,8 @@ def _classes(cells: list, name: str, table: Table, numeric: bool) -> tuple[tuple
         for cell, place in zip(names, table.places):
             if cell not in classes:
                 raise DataError(
-                    f"{place[0].upper()}{place[1:]}, column {_shown(name)}: {_shown(cell)} is not one of "
-                    f'the classes {", ".join(classes)}. Use one of them, or leave "classes" out.'
+                    "not_a_class",
+                    {**_place(place), "column": _shown(name), "value": _shown(cell), "classes": list(classes)},
                 )
     else:
         distinct = set(names)
@@ -657,17 +618,11 @@ def _classes(cells: list, name: str, table: Table, numeric: bool) -> tuple[tuple
         else:
             classes = tuple(sorted(distinct))
         if len(classes) < 2:
-            raise DataError(
-                f"The label column {_shown(name)} has only one class ({_shown(classes[0])}); "
-                "classification needs at least two. Check the label column, or use problem=regression "
-                "for a numeric target."
-            )
+            raise DataError("one_class", {"name": _shown(name), "value": _shown(classes[0])})
     if len(classes) > MAX_CLASSES:
-        shown = ", ".join(classes[: MAX_CLASSES + 1]) + ("…" if len(classes) > MAX_CLASSES + 1 else "")
+        shown = list(classes[: MAX_CLASSES + 1]) + (["…"] if len(classes) > MAX_CLASSES + 1 else [])
         raise DataError(
-            f"The label column {_shown(name)} has {len(classes)} different values ({shown}); "
-            f"classification allows at most {MAX_CLASSES} classes. Choose another label column, or use "
-            "problem=regression for a numeric target."
+            "too_many_classes", {"name": _shown(name), "count": len(classes), "classes": shown, "max": MAX_CLASSES}
         )
     index = {cls: i for i, cls in enumerate(classes)}
     return tuple(classes), np.array([index[cell] for cell in names], dtype=np.float64)

@@ -20,19 +20,22 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+from engine.messages import Message
+
 
 class Refused(RuntimeError):
-    """No seat: the text says why, in plain words, and what to do."""
+    """No seat: `message` says why and what to do (engine/messages.py)."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
 
 
-def _refusal(total: int, own: int, max_sessions: int, per_client: int) -> str | None:
+def _refusal(total: int, own: int, max_sessions: int, per_client: int) -> Message | None:
     if own >= per_client:
-        return (
-            f"your address already holds {per_client} sessions, the most one address may have; "
-            f"close a tab or ask whoever runs the server to raise --max-sessions-per-client"
-        )
+        return Message("refused_per_client", {"max": per_client})
     if total >= max_sessions:
-        return f"the server already holds {max_sessions} sessions; try again later"
+        return Message("refused_full", {"max": max_sessions})
     return None
 
 
@@ -44,7 +47,7 @@ class LocalLedger:
         self.max_sessions_per_client = max_sessions_per_client
         self.counts: Counter[str] = Counter()
 
-    def try_take(self, client: str) -> str | None:
+    def try_take(self, client: str) -> Message | None:
         """Count one more session for `client`, or return why not."""
         reason = _refusal(
             sum(self.counts.values()), self.counts[client], self.max_sessions, self.max_sessions_per_client
@@ -58,8 +61,8 @@ class LocalLedger:
         if self.counts[client] <= 0:
             del self.counts[client]
 
-    def is_per_client(self, reason: str) -> bool:
-        return "your address" in reason
+    def is_per_client(self, reason: Message) -> bool:
+        return reason.code == "refused_per_client"
 
 
 class SharedLedger(LocalLedger):
@@ -71,7 +74,7 @@ class SharedLedger(LocalLedger):
         self.lock_path = Path(directory) / "sessions.lock"
         self.pid = str(os.getpid())
 
-    def try_take(self, client: str) -> str | None:
+    def try_take(self, client: str) -> Message | None:
         with self._locked() as table:
             total = sum(sum(counts.values()) for counts in table.values())
             own = sum(counts.get(client, 0) for counts in table.values())

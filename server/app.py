@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from engine.messages import Message
 from engine.training import warm_up
 
 from . import datasets_api, export_api, logs, pages, readiness
@@ -126,6 +127,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
     app.include_router(datasets_api.router)
     app.include_router(export_api.router)
     app.include_router(readiness.router)
+    app.add_exception_handler(datasets_api.ApiError, datasets_api.answer_api_error)
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
     @app.exception_handler(StoreUnavailable)
@@ -133,9 +135,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         # A shared store (Redis) lost while running: the request fails, the server
         # and its sessions go on; the details go to the log, not to the page.
         logging.getLogger("playground").warning("store unavailable: %s", error)
-        return JSONResponse(
-            {"detail": "The data store is not reachable just now. Try again in a minute."}, status_code=503
-        )
+        return await datasets_api.answer_api_error(request, datasets_api.api_error(503, Message("store_unreachable")))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

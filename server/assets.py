@@ -1,4 +1,4 @@
-"""Where the page's templates and static files are.
+"""Where the page's templates, static files and message catalogs are.
 
 In a checkout they sit at the top of the repository; an installed wheel
 carries them inside the `server` package (see pyproject.toml).
@@ -12,7 +12,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def asset_dir(name: str) -> Path:
-    """The folder `name` ("static" or "templates"), installed or in the checkout."""
+    """The folder `name` ("static", "templates" or "locales"), installed or in the checkout."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate

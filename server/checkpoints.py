@@ -29,6 +29,7 @@ import secrets
 import threading
 import time
 
+from engine.messages import Message
 from engine.session_state import StateError
 
 from .snapshots import Opened, open_saved, saved_body
@@ -99,22 +100,19 @@ class Checkpoints:
             return False  # nobody can tell: keep the copy held here, which goes on training
         return owner is not None and owner != self.owner
 
-    def restore(self, session_id: str, datasets=None) -> tuple[Opened | None, str | None]:
+    def restore(self, session_id: str, datasets=None) -> tuple[Opened | None, Message | None]:
         """The session's last checkpoint, or None, and a notice when there was
         one that cannot be used."""
         try:
             body = self.store.get_checkpoint(session_id)
         except StoreUnavailable:
-            return None, (
-                "The saved session cannot be reached just now (the server's store does not answer); "
-                "this is the set-up of the link instead."
-            )
+            return None, Message("checkpoint_unreachable")
         if body is None:
             return None, None
         try:
             return open_saved(body, datasets), None
         except StateError as error:
-            return None, f"The session could not be restored ({error}); this is the set-up of the link instead."
+            return None, Message("checkpoint_unusable", {"reason": error.message})
 
     def claim(self, session_id: str) -> None:
         """This process owns `session_id` from now on (written before any

@@ -296,6 +296,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
     from engine.user_data import DataError, parse_dataset
 
     from .datasets_api import DatasetLookup
+    from .i18n import english
     from .store import StoreError, open_store
 
     if epochs < 0:
@@ -303,7 +304,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
         return 2
     parsed = parse_hash(link)
     for notice in parsed.notices:
-        print(f"note: {notice}", file=err)
+        print(f"note: {english(notice)}", file=err)
     try:
         shelf = open_store(":memory:" if data_file else store)
     except StoreError as error:
@@ -319,11 +320,11 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
             print(f"playground train: cannot read {data_file}: {error.strerror}", file=err)
             return 2
         except DataError as error:
-            print(f"playground train: {data_file}: {error}", file=err)
+            print(f"playground train: {data_file}: {english(error.message)}", file=err)
             return 2
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=DatasetLookup(shelf))
     for notice in session.notices:
-        print(f"note: {notice}", file=err)
+        print(f"note: {english(notice)}", file=err)
     if data_file and session.settings["data"] is None:
         return 2  # the file's data cannot be trained on (said in the notice)
     if parsed.settings.get("seed") is None:
@@ -332,7 +333,7 @@ def train(link: str, epochs: int, out, err, store: str | None = None, data_file:
     for _ in range(epochs):
         session.step(1)
         if session.divergence is not None:
-            print(f"stopped: {session.divergence.reason}", file=err)
+            print(f"stopped: {english(session.divergence.reason)}", file=err)
             return 1
         _line(out, session)
     return 0
@@ -344,7 +345,8 @@ def export(link: str, epochs: int, fmt: str, output: str, err, store: str | None
     from engine.export import ExportError
     from engine.session_state import StateError
 
-    from .exporting import export_bytes, session_for
+    from .exporting import SavedMissing, export_bytes, session_for
+    from .i18n import english
     from .store import open_store
     from .store.sqlite import StoreError
 
@@ -359,11 +361,11 @@ def export(link: str, epochs: int, fmt: str, output: str, err, store: str | None
     try:
         session, notices = session_for(link, shelf)
         for notice in notices:
-            print(f"note: {notice}", file=err)
+            print(f"note: {english(notice)}", file=err)
         session.step(epochs)
         body = export_bytes(session, fmt)
-    except (StateError, ExportError, LookupError) as error:
-        print(f"playground export: {error}", file=err)
+    except (StateError, ExportError, SavedMissing) as error:
+        print(f"playground export: {english(error.message)}", file=err)
         return 1
     finally:
         shelf.close()

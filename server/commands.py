@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.features import FEATURES, hidden_inputs
+from engine.messages import Message
 from engine.session import Session
 from engine.settings import HIDE_NAMES
 from engine.share_hash import set_hidden
@@ -34,7 +35,7 @@ class Turn:
     live: LiveSession
     pacer: Pacer
     account: Account
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
     store: object = None  # server.store.Store: where `save` keeps snapshots
     replies: list = field(default_factory=list)  # other messages for the page (protocol models)
 
@@ -96,7 +97,7 @@ def on_reset(turn: Turn, command) -> None:
 
 def on_regenerate(turn: Turn, command) -> None:
     if not turn.session.regenerate():
-        turn.notices.append("Regenerate draws new generated data; a stored data set stays as it is")
+        turn.notices.append(Message("regenerate_stored"))
 
 
 def on_speed(turn: Turn, command: protocol.Speed) -> None:
@@ -107,24 +108,24 @@ def on_edit(turn: Turn, command: protocol.Edit) -> None:
     """The engine checks the indices and the value (EditError says what is wrong)."""
     if command.target == "bias":
         if command.node is None:
-            raise protocol.BadCommand("a bias edit needs the node's index (node)", "edit")
+            raise protocol.BadCommand("edit_needs_node", command="edit")
         turn.session.edit_bias(command.layer, command.node, command.value)
     else:
         if command.source is None or command.dest is None:
-            raise protocol.BadCommand("a weight edit needs both ends of the link (source and dest)", "edit")
+            raise protocol.BadCommand("edit_needs_ends", command="edit")
         turn.session.edit_weight(command.layer, command.source, command.dest, command.value)
 
 
 def on_focus(turn: Turn, command: protocol.Focus) -> None:
     node = command.node
     if node is not None and not node_exists(turn.session, node.layer, node.index):
-        raise protocol.BadCommand(f"there is no node {node.index} in layer {node.layer}", "focus")
+        raise protocol.BadCommand("focus_no_node", {"node": node.index, "layer": node.layer}, "focus")
     turn.live.focus = None if node is None else (node.layer, node.index)
 
 
 def on_hide(turn: Turn, command: protocol.Hide) -> None:
     if not hideable(command.name):
-        raise protocol.BadCommand(f"there is no control called {command.name!r} to hide", "hide")
+        raise protocol.BadCommand("hide_unknown", {"name": repr(command.name)}, "hide")
     live = turn.live
     before = dict(live.hidden)
     set_hidden(live.hidden, command.name, command.hidden)
@@ -163,7 +164,7 @@ def on_trace(turn: Turn, command: protocol.TraceCommand) -> None:
 def on_save(turn: Turn, command) -> None:
     """Store the session as it is (paused) as a snapshot; answer with its link."""
     if turn.store is None:
-        raise protocol.BadCommand("this server keeps no snapshots (it has no store)", "save")
+        raise protocol.BadCommand("save_no_store", command="save")
     live = turn.live
     snapshot_id = turn.store.put_snapshot(saved_body(live.session, live.hidden, live.unknown))
     turn.replies.append(protocol.Saved(id=snapshot_id, url=snapshot_url(snapshot_id)))

@@ -27,6 +27,7 @@ from functools import partial
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.features import hidden_inputs
+from engine.messages import Message
 from engine.session import EditError, Session
 from engine.session_state import StateError
 from engine.settings import SettingError
@@ -68,7 +69,7 @@ def build_session(link: str, datasets=None) -> tuple[Session, ParsedHash]:
     return session, parsed
 
 
-def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Opened, list[str]]:
+def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Opened, list[Message]]:
     """The saved network `snapshot_id` (paused where it was saved) and notices;
     when it is unknown, expired or damaged, the link's set-up instead, with a
     notice saying why (engine thread: it rebuilds the data and the trainer)."""
@@ -77,11 +78,11 @@ def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Op
         try:
             return open_saved(body, datasets), []
         except StateError as error:
-            why = f"The saved network {snapshot_id[:24]} cannot be opened: {error}"
+            why = Message("snapshot_damaged", {"id": snapshot_id[:24], "reason": error.message})
     else:
-        why = f"There is no saved network {snapshot_id[:24]} on this server (the link is wrong or it has expired)"
+        why = Message("snapshot_unknown", {"id": snapshot_id[:24]})
     session, parsed = build_session(link, datasets)
-    notices = [f"{why}; this is the set-up of the link instead."]
+    notices = [why]
     return Opened(session, dict(parsed.hidden), list(parsed.unknown)), notices + list(parsed.notices) + list(
         session.notices
     )
@@ -118,10 +119,7 @@ class Connection:
             if live is None and not self.inbox:
                 left = hello_seconds - (time.monotonic() - self.opened_at)
                 if left <= 0:
-                    transport.error(
-                        f"no hello arrived within {hello_seconds:g} s of connecting; the page must start with hello",
-                        "hello",
-                    )
+                    transport.error(Message("hello_late", {"seconds": f"{hello_seconds:g}"}), "hello")
                     transport.close_after_outbox(CLOSE_POLICY, "no hello in time")
                 else:
                     await transport.wait(left)
@@ -142,7 +140,7 @@ class Connection:
             commands = [c for c in commands if c.type != "hello"]
             if self.live is None:
                 for command in commands:
-                    transport.error("send hello first", command.type)
+                    transport.error(Message("hello_first"), command.type)
                 continue
             scheduler = self.services.scheduler
             asked_at = loop.time()
@@ -158,7 +156,7 @@ class Connection:
         """Start or resume this connection's session."""
         transport = self.transport
         if self.live is not None:
-            transport.error("hello was already sent on this connection", "hello")
+            transport.error(Message("hello_twice"), "hello")
             return
         registry = self.services.registry
         live = await self._resume(command.resume) if command.resume else None
@@ -167,7 +165,7 @@ class Connection:
             try:
                 registry.admit(client)
             except Refused as refused:
-                transport.error(str(refused), "hello")
+                transport.error(refused.message, "hello")
                 transport.close_after_outbox(CLOSE_TRY_AGAIN_LATER, "no session available")
                 return
             services = self.services
@@ -245,7 +243,7 @@ class Connection:
             LOG.exception("session work failed")
             if self.live is not None:
                 self.live.playing = False
-            self.transport.error(f"the server could not do that ({type(error).__name__}); training was paused")
+            self.transport.error(Message("server_failed", {"error": type(error).__name__}))
             return None
 
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
@@ -261,7 +259,7 @@ class Connection:
                 HANDLERS[command.type](turn, command)
             except (protocol.BadCommand, SettingError, EditError) as error:
                 # A well-formed command that cannot be used: an error, no strike.
-                self.transport.error(str(error), getattr(error, "command", None) or command.type)
+                self.transport.error(error.message, getattr(error, "command", None) or command.type)
         if live.playing:
             self.pacer.owe_frame(session.settings["speed"])
         if live.playing or self.pacer.owes():
@@ -290,7 +288,7 @@ class Connection:
     def _share(live: LiveSession) -> dict:
         return {
             "hash": write_hash(live.session.settings, live.hidden, live.unknown),
-            "notices": live.link_notices,
+            "notices": [protocol.message_block(notice) for notice in live.link_notices],
             "hidden": ParsedHash(live.session.settings, hidden=live.hidden).hidden_controls(),
         }
 

@@ -8,7 +8,9 @@
 
 Parsing and scaling are the engine's (`engine.user_data`); this module reads the
 request within the size limit, stores the data set and answers. Every refusal is
-a 4xx with `{"detail": "..."}` in plain words.
+a 4xx with `{"detail": "...", "code": "...", "params": {...}}`: the reason in
+English and as a message code with its parameters (engine/messages.py), which
+the page says in its own language.
 """
 
 from __future__ import annotations
@@ -22,13 +24,32 @@ from starlette.concurrency import run_in_threadpool
 
 from engine.data_source import TRAINABLE_CLASSES, membership
 from engine.example_data import EXAMPLES, example_dataset
+from engine.messages import Message
 from engine.settings import BY_NAME, SettingError, coerce
 from engine.user_data import MAX_BYTES, MAX_POINTS, DataError, UserDataset, parse_dataset
 
+from .i18n import english
 from .store import Store
 
 router = APIRouter()
 CACHED_DATASETS = 64
+
+
+class ApiError(HTTPException):
+    """A refusal of the API: HTTP `status` and why, as a `Message`."""
+
+    def __init__(self, status: int, message: Message):
+        super().__init__(status, english(message))
+        self.message = message
+
+
+def api_error(status: int, message: Message) -> ApiError:
+    return ApiError(status, message)
+
+
+async def answer_api_error(request: Request, error: ApiError) -> JSONResponse:
+    """The answer to an `ApiError`: {"detail" (English), "code", "params"}."""
+    return JSONResponse({"detail": error.detail, **error.message.to_dict()}, status_code=error.status_code)
 
 
 class DatasetLookup:
@@ -73,9 +94,7 @@ DRAIN_BYTES = 8 * MAX_BYTES
 
 async def _read_body(request: Request) -> bytes:
     """The request body, refused with 413 when it passes MAX_BYTES."""
-    too_big = HTTPException(
-        413, f"The file is larger than {MAX_BYTES:,} bytes (2 MB). Upload at most {MAX_POINTS:,} rows."
-    )
+    too_big = api_error(413, Message("upload_too_big", {"max": MAX_BYTES, "rows": MAX_POINTS}))
     length = request.headers.get("content-length")
     declared = int(length) if length is not None and length.isdigit() else None
     if declared is not None and declared > DRAIN_BYTES:
@@ -122,7 +141,7 @@ async def upload(
     try:
         answer = await run_in_threadpool(parse_and_store)
     except DataError as error:
-        raise HTTPException(400, str(error)) from None
+        raise api_error(400, error.message) from None
     return JSONResponse(answer, status_code=201, headers={"Location": f"/api/datasets/{answer['id']}"})
 
 
@@ -130,12 +149,10 @@ async def upload(
 async def export(request: Request, name: str, seed: str | None = None, percTrainData: float | None = None):
     dataset_id, _, suffix = name.partition(".")
     if suffix not in ("", "csv", "json"):
-        raise HTTPException(404, f"There is no export as .{suffix[:20]}; use .csv or .json.")
+        raise api_error(404, Message("export_no_format", {"suffix": suffix[:20]}))
     body = await run_in_threadpool(_store(request).get_dataset, dataset_id)
     if body is None:
-        raise HTTPException(
-            404, f"There is no data set {dataset_id[:40]!r} on this server. Check the link, or upload the data again."
-        )
+        raise api_error(404, Message("dataset_not_found", {"id": repr(dataset_id[:40])}))
     dataset = UserDataset.from_bytes(body)
     if suffix == "":
         return {**dataset.summary(dataset_id), "trainable": _trainable(dataset)}
@@ -155,7 +172,7 @@ def _split(dataset: UserDataset, seed: str | None, perc_train: float | None) -> 
         seed, _ = coerce("seed", seed)
         perc, _ = coerce("percTrainData", BY_NAME["percTrainData"].default if perc_train is None else perc_train)
     except SettingError as error:
-        raise HTTPException(400, str(error)) from None
+        raise api_error(400, error.message) from None
     return membership(dataset.num_points, perc, seed)
 
 

@@ -12,6 +12,7 @@ import re
 
 from engine.export import decision_png, model_json, numpy_source
 from engine.features import hidden_inputs
+from engine.messages import Message, MessageError
 from engine.session import Session
 from engine.share_hash import parse_hash
 
@@ -28,7 +29,11 @@ MEDIA_TYPES = {
 SUFFIXES = {"json": "json", "numpy": "py", "onnx": "onnx", "png": "png"}
 
 
-def session_for(link: str, store) -> tuple[Session, list[str]]:
+class SavedMissing(MessageError, LookupError):
+    """A saved network the store does not have; `message` says so."""
+
+
+def session_for(link: str, store) -> tuple[Session, list[Message]]:
     """The session `link` names, and notices. Raises LookupError for a saved
     network that is not in `store`, StateError for a damaged one."""
     datasets = DatasetLookup(store)
@@ -36,9 +41,7 @@ def session_for(link: str, store) -> tuple[Session, list[str]]:
     if found:
         body = store.get_snapshot(found.group(1))
         if body is None:
-            raise LookupError(
-                f"there is no saved network {found.group(1)} in the store (the link is wrong or it has expired)"
-            )
+            raise SavedMissing("export_snapshot_missing", {"id": found.group(1)})
         return open_saved(body, datasets).session, []
     parsed = parse_hash(link)
     session = Session(parsed.settings, hidden_inputs=hidden_inputs(parsed.hidden), datasets=datasets)

@@ -33,6 +33,7 @@ from engine.rng import SeededStream
 from engine.session import Session
 from engine.settings import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 
+from . import protocol
 from .protocol import FrameHeader
 
 
@@ -170,9 +171,12 @@ class FrameWriter:
         header["metrics"] = metrics_block(session)
         header["learningRateNow"] = session.learning_rate
         if session.stopped is not None:
-            header["stopped"] = {"epoch": session.stopped[0], "message": session.stopped[1]}
+            header["stopped"] = {"epoch": session.stopped[0], **protocol.message_fields(session.stopped[1])}
         if session.divergence is not None:
-            header["divergence"] = {"epoch": session.divergence.epoch, "message": session.divergence.reason}
+            header["divergence"] = {
+                "epoch": session.divergence.epoch,
+                **protocol.message_fields(session.divergence.reason),
+            }
         picture = session.picture()
         focus_blob = None
         if focus is not None:

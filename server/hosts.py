@@ -18,6 +18,10 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from engine.messages import Message
+
+from . import i18n
+
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 ALL_ADDRESSES = frozenset({"0.0.0.0", "::", ""})
 
@@ -71,12 +75,9 @@ class HostPolicy:
             return True
         return host_header is not None and urlsplit(origin).netloc.lower() == host_header.lower()
 
-    def refusal(self, host_header: str | None) -> str:
+    def refusal(self, host_header: str | None) -> Message:
         shown = (host_header or "(none)")[:80]
-        return (
-            f"this server does not serve the host {shown}; open it as localhost or by its address, "
-            f"or start it with --allow-host {host_name(host_header) or 'NAME'}"
-        )
+        return Message("host_not_served", {"host": shown, "name": host_name(host_header) or "NAME"})
 
 
 class HostGuard:
@@ -95,10 +96,13 @@ class HostGuard:
         if self.policy.host_allowed(host):
             return await self.app(scope, receive, send)
         message = self.policy.refusal(host)
+        # Said in the language the browser prefers (server/i18n.py).
+        accept = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"accept-language"), None)
+        text = i18n.catalog(i18n.page_language(None, accept)).render(message)
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008, "reason": "host not served"})
             return
-        body = message.encode("utf-8")
+        body = text.encode("utf-8")
         await send(
             {
                 "type": "http.response.start",

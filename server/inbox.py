@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from engine.messages import Message
+
 from . import protocol
 
 MAX_WAITING_COMMANDS = 256
@@ -61,10 +63,7 @@ class Inbox:
             if self.dropping:
                 return None
             self.dropping = True
-            return (
-                f"commands arrive faster than they can be applied; more than {self.limit} are waiting, "
-                f"so the newest ones (from {command.type}) are left out until the session catches up"
-            )
+            return Message("commands_dropped", {"max": self.limit, "type": command.type})
         self.commands.append(StepBurst() if command.type == "step" else command)
         return None
 

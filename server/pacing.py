@@ -13,6 +13,7 @@ owed, so owed work always finishes.
 
 from __future__ import annotations
 
+from engine.messages import Message
 from engine.session import Session
 
 from .scheduler import FRAME_SECONDS, Account, engine_clock
@@ -59,12 +60,12 @@ class Pacer:
 
     # --- what is owed -----------------------------------------------------------
 
-    def add_steps(self, count: int) -> str | None:
+    def add_steps(self, count: int) -> Message | None:
         """Owe `count` more steps; a notice when some had to be dropped."""
         room = MAX_STEPS_OWED - self.steps_owed
         self.steps_owed += min(count, room)
         if count > room:
-            return f"{MAX_STEPS_OWED} steps are already waiting to be trained; {count - room} more were left out"
+            return Message("steps_dropped", {"max": MAX_STEPS_OWED, "count": count - room})
         return None
 
     def stop(self) -> None:

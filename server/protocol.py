@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from engine.messages import Message, MessageError
 from engine.settings import SPEED_CHOICES
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -137,40 +138,38 @@ COMMAND_TYPES = (
 )
 
 
-class BadCommand(ValueError):
-    """A message that is not a usable command; the text says why in plain words."""
+class BadCommand(MessageError):
+    """A message that is not a usable command; `message` says why (a code and
+    its parameters, engine/messages.py); `command` is its type when known."""
 
-    def __init__(self, message: str, command: str | None = None):
-        super().__init__(message)
+    def __init__(self, code: str, params: dict | None = None, command: str | None = None):
+        super().__init__(code, params)
         self.command = command
 
 
 def parse_command(text: str) -> BaseModel:
     """Validate one text message as a command, or raise BadCommand naming the problem."""
     if len(text) > MAX_MESSAGE_BYTES:
-        raise BadCommand(f"the message is {len(text)} characters; the most is {MAX_MESSAGE_BYTES}")
+        raise BadCommand("message_too_long", {"count": len(text), "max": MAX_MESSAGE_BYTES})
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as error:
-        raise BadCommand(f"the message is not valid JSON ({str(error)[:80]})") from None
+        raise BadCommand("message_not_json", {"error": str(error)[:80]}) from None
     if not isinstance(raw, dict):
-        raise BadCommand('a command must be a JSON object with a "type"')
+        raise BadCommand("command_not_object")
     kind = raw.get("type")
     if kind not in COMMAND_TYPES:
         shown = str(kind)[:40]
-        raise BadCommand(f"unknown command type {shown!r}; known: {', '.join(COMMAND_TYPES)}")
+        raise BadCommand("command_unknown", {"type": repr(shown), "known": list(COMMAND_TYPES)})
     if "\\ud" in text.lower():  # JSON escapes can spell a lone UTF-16 surrogate; raw text cannot
         where = _lone_surrogate(raw)
         if where is not None:
-            raise BadCommand(
-                f"{where or 'message'}: contains a lone UTF-16 surrogate (half of a character), "
-                f"which cannot be written into a link; send whole characters",
-                kind,
-            )
+            raise BadCommand("lone_surrogate", {"where": where or "message"}, kind)
     try:
         return _COMMAND.validate_python(raw)
     except ValidationError as error:
-        raise BadCommand(_describe(error, raw), kind) from None
+        code, params = _describe(error, raw)
+        raise BadCommand(code, params, kind) from None
 
 
 def _lone_surrogate(value, where: str = "") -> str | None:
@@ -197,38 +196,47 @@ def _lone_surrogate(value, where: str = "") -> str | None:
     return None
 
 
-def edit_range_text(target: str) -> str:
-    """What an edit out of range is told, in plain words."""
-    limit = f"{MAX_EDIT_VALUE:,.0f}"
-    return f"{'Biases' if target == 'bias' else 'Weights'} must be between −{limit} and {limit}"
+def edit_range(target: str) -> tuple[str, dict]:
+    """What an edit out of range is told: (code, params)."""
+    return ("edit_bias_range" if target == "bias" else "edit_weight_range"), {"max": MAX_EDIT_VALUE}
 
 
-def _describe(error: ValidationError, raw: dict) -> str:
+def _describe(error: ValidationError, raw: dict) -> tuple[str, dict]:
+    """(code, params) of the first problem pydantic found. Pydantic's own
+    words for other problems stay in English (`detail`): the field is named."""
     first = error.errors(include_url=False, include_input=False)[0]
     where = ".".join(str(part) for part in first["loc"] if part not in COMMAND_TYPES) or "message"
     if raw.get("type") == "edit" and where == "value" and first["type"] in ("greater_than_equal", "less_than_equal"):
-        return edit_range_text(str(raw.get("target")))
+        return edit_range(str(raw.get("target")))
     if first["type"] == "greater_than_equal":
-        return f"{where} must be at least {first['ctx']['ge']}"
+        return "field_at_least", {"field": where, "min": first["ctx"]["ge"]}
     if first["type"] == "less_than_equal":
-        return f"{where} must be at most {first['ctx']['le']}"
-    return f"{where}: {first['msg']}"
+        return "field_at_most", {"field": where, "max": first["ctx"]["le"]}
+    return "field_invalid", {"field": where, "detail": first["msg"]}
 
 
 # --- server → page -------------------------------------------------------------
 
 
 class Notice(BaseModel):
-    """`about`: the settings the notice is about; the page takes it down when
+    """A message (`code` and `params`, engine/messages.py) for the page to say in
+    its language; `message` is the same in English, for API clients.
+    `about`: the settings the notice is about; the page takes it down when
     one of them changes again (empty: it goes after a while)."""
 
     type: Literal["notice"] = "notice"
+    code: str
+    params: dict[str, Any] = {}
     message: str
     about: list[str] = []
 
 
 class Error(BaseModel):
+    """Like `Notice`: why a command could not be used; `command` is its type."""
+
     type: Literal["error"] = "error"
+    code: str
+    params: dict[str, Any] = {}
     message: str
     command: str | None = None
 
@@ -267,6 +275,34 @@ class Saved(BaseModel):
     type: Literal["saved"] = "saved"
     id: str
     url: str
+
+
+class MessageBlock(BaseModel):
+    """A message inside a frame: `code`, `params`, the English `message`, `about`."""
+
+    code: str
+    params: dict[str, Any] = {}
+    message: str
+    about: list[str] = []
+
+
+def message_fields(message: Message) -> dict:
+    """The wire fields of `message`: code, params, and its English words."""
+    from .i18n import english  # the catalogs are read once, at first use
+
+    return {**message.to_dict(), "message": english(message)}
+
+
+def notice(message: Message) -> Notice:
+    return Notice(**message_fields(message), about=list(message.about))
+
+
+def error(message: Message, command: str | None = None) -> Error:
+    return Error(**message_fields(message), command=command)
+
+
+def message_block(message: Message) -> dict:
+    return {**message_fields(message), "about": list(message.about)}
 
 
 class FeatureInfo(BaseModel):
@@ -327,12 +363,16 @@ class SettingsBlock(BaseModel):
 
     values: dict[str, Any]
     hash: str
-    notices: list[str]
+    notices: list[MessageBlock]
     hidden: list[str]
 
 
 class DivergenceBlock(BaseModel):
+    """Why training stopped: `code`, `params` and the English `message`."""
+
     epoch: int
+    code: str
+    params: dict[str, Any] = {}
     message: str
 
 

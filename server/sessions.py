@@ -30,7 +30,7 @@ class LiveSession:
     client: str = ""
     hidden: dict[str, bool] = field(default_factory=dict)
     unknown: list[tuple[str, str]] = field(default_factory=list)
-    link_notices: list[str] = field(default_factory=list)
+    link_notices: list = field(default_factory=list)  # engine Messages about the opening link
     playing: bool = False
     focus: tuple[int, int] | None = None
     attached: bool = True

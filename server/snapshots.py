@@ -55,23 +55,20 @@ class Opened:
 
 
 def open_saved(body: bytes, datasets=None) -> Opened:
-    """The live session `saved_body` wrote. Raises `StateError` in plain words."""
+    """The live session `saved_body` wrote. Raises `StateError` (a message: engine/messages.py)."""
     try:
         value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise StateError(f"the saved network is damaged: it is not readable JSON ({error})") from None
+        raise StateError("saved_not_json", {"detail": str(error)}) from None
     if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise StateError("this is not a saved Neural Playground network")
+        raise StateError("saved_not_network")
     version = value.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise StateError(
-            f"this network was saved by a newer version of Neural Playground (format {version}); "
-            f"this one reads formats up to {VERSION}"
-        )
+        raise StateError("saved_newer", {"version": version, "max": VERSION})
     session = session_from_state(value.get("session"), datasets=datasets)
     try:
         hidden = {str(name): bool(flag) for name, flag in dict(value.get("hidden") or {}).items()}
         unknown = [(str(key), str(text)) for key, text in value.get("unknown") or []]
     except (TypeError, ValueError):
-        raise StateError("the saved network is damaged: its link extras are not readable") from None
+        raise StateError("saved_extras_damaged") from None
     return Opened(session, hidden, unknown, bool(value.get("playing")))

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from engine.messages import Message
+
 from . import protocol
 from .limits import ABUSE_REASON, CLOSE_POLICY, AbuseCounter, MessageRate
 
@@ -34,13 +36,13 @@ class Transport:
     def client(self) -> str:
         return self.websocket.client.host if self.websocket.client else ""
 
-    def error(self, message: str, command: str | None = None) -> None:
-        self.outbox.append(protocol.Error(message=message, command=command).model_dump_json())
+    def error(self, message: Message, command: str | None = None) -> None:
+        """Send an error: a `Message` (engine/messages.py), for the command `command`."""
+        self.outbox.append(protocol.error(message, command).model_dump_json())
 
-    def notice(self, message: str) -> None:
-        """`message` may be an `engine.settings.Notice`, which knows the settings it is about."""
-        about = list(getattr(message, "about", ()))
-        self.outbox.append(protocol.Notice(message=message, about=about).model_dump_json())
+    def notice(self, message: Message) -> None:
+        """Send a notice: a `Message`, which knows the settings it is `about`."""
+        self.outbox.append(protocol.notice(message).model_dump_json())
 
     def reply(self, message: BaseModel) -> None:
         """Queue any other server → page message (e.g. `protocol.Saved`)."""
@@ -63,10 +65,10 @@ class Transport:
                 text = message.get("text")
                 try:
                     if text is None:
-                        raise protocol.BadCommand("binary messages are not commands; send JSON text")
+                        raise protocol.BadCommand("binary_message")
                     command = protocol.parse_command(text)
                 except protocol.BadCommand as error:
-                    self.error(str(error), error.command)
+                    self.error(error.message, error.command)
                     if self.abuse.strike():
                         self.close_after_outbox(CLOSE_POLICY, ABUSE_REASON)
                 else:

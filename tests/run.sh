@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (Debian's Chromium, redis-server and
-# nginx-light, a virtual environment with the project and its test tools) and
-# runs the whole suite.
+# Installs everything the tests need (Debian's Chromium, redis-server,
+# nginx-light and a CJK font, a virtual environment with the project and its
+# test tools) and runs the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ MISSING=()
 command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
 command -v redis-server >/dev/null 2>&1 || MISSING+=(redis-server)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || MISSING+=(nginx-light)
+# A CJK font, so that the Chinese page (tests/browser/test_languages.py) is drawn
+# with real glyphs in the screenshots rather than empty boxes.
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || MISSING+=(fonts-wqy-microhei)
 if [ ${#MISSING[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

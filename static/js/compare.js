@@ -22,6 +22,7 @@ import { CompareChart } from "./comparechart.js";
 import { reloadOnHashEdit, writeHash } from "./hashlink.js";
 import { installShortcuts } from "./keyboard.js";
 import { createPlayground, readSettingsTable } from "./playground.js";
+import { t } from "./i18n.js";
 
 const SIDES = ["a", "b"];
 // A side behind its target that has not moved for this long lost its steps.
@@ -102,7 +103,7 @@ function startB(hashA) {
   const aligned = alignData(halves.b, hashA);
   hashes.b = aligned.hash;
   if (aligned.differing.length) {
-    say(`Side B uses side A's data and seed (${aligned.differing.join(", ")}), so both networks learn from the same points.`);
+    say(t("compare.aligned", { names: aligned.differing.join(", ") }));
   }
   sides.b.connect();
 }
@@ -196,7 +197,7 @@ function advance() {
 function showPlaying() {
   playButton.classList.toggle("playing", lockstep.playing);
   playButton.setAttribute("aria-pressed", String(lockstep.playing));
-  playButton.setAttribute("aria-label", lockstep.playing ? "Pause both" : "Run both");
+  playButton.setAttribute("aria-label", t(lockstep.playing ? "compare.pause" : "compare.run"));
   document.body.dataset.playing = String(lockstep.playing);
 }
 

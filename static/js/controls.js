@@ -11,6 +11,7 @@
  */
 
 import { part } from "./part.js";
+import { choiceLabel, t } from "./i18n.js";
 
 const USER_GRACE_MS = 600;
 
@@ -160,7 +161,7 @@ export class Controls {
   /** Grey out the options that do not suit the problem (e.g. cross-entropy in
    * regression), each saying why, as a tooltip and to a screen reader. */
   offerChoicesFor(problem) {
-    const problemLabel = this.choiceLabel("problem", problem).toLowerCase();
+    const problemLabel = this.choiceLabel("problem", problem);
     for (const element of this.elements) {
       const byProblem = this.table[element.dataset.setting]?.choices_by_problem;
       const allowed = byProblem?.[problem];
@@ -169,8 +170,9 @@ export class Controls {
         option.disabled = !allowed.includes(option.value);
         if (option.disabled) {
           const suits = Object.keys(byProblem).filter((p) => byProblem[p].includes(option.value))
-            .map((p) => this.choiceLabel("problem", p).toLowerCase());
-          const why = `Not for ${problemLabel}` + (suits.length ? `: suits ${suits.join(" and ")} only` : "");
+            .map((p) => this.choiceLabel("problem", p));
+          const why = suits.length ? t("js.not_for_suits", { problem: problemLabel, suits })
+            : t("js.not_for", { problem: problemLabel });
           option.title = why;
           option.setAttribute("aria-description", why);
         } else {
@@ -183,19 +185,17 @@ export class Controls {
 
   /** The page's words for `value` of the select setting `name`. */
   choiceLabel(name, value) {
-    const setting = this.table[name];
-    const index = setting?.choices?.indexOf(value) ?? -1;
-    return index >= 0 && setting.choice_labels?.length ? setting.choice_labels[index] : String(value);
+    return choiceLabel(name, value);
   }
 
   /** Say the epoch and the losses once, when training pauses or steps (they
    * change every frame while playing; a screen reader would never stop). */
   announce(state, train, test) {
     if (!this.announcer) return;
-    const parts = [`Epoch ${Number(state.epoch) || 0}`];
-    if (test) parts.push(`test loss ${test}`);
-    if (train) parts.push(`training loss ${train}`);
-    const text = `${parts.join(", ")}.`;
+    const parts = [t("js.announce_epoch", { epoch: Number(state.epoch) || 0 })];
+    if (test) parts.push(t("js.announce_test", { loss: test }));
+    if (train) parts.push(t("js.announce_train", { loss: train }));
+    const text = t("js.announce", { parts });
     if (this.announcer.textContent !== text) this.announcer.textContent = text;
   }
 
@@ -223,7 +223,7 @@ export class Controls {
       this.shown.playing = this.playing;
       this.playButton.classList.toggle("playing", this.playing);
       this.playButton.setAttribute("aria-pressed", String(this.playing));
-      this.playButton.setAttribute("aria-label", this.playing ? "Pause" : "Run");
+      this.playButton.setAttribute("aria-label", this.playing ? t("js.pause") : t("js.run"));
     }
 
     if (state.settings && state.settings !== this.shown.settings) {
@@ -238,12 +238,12 @@ export class Controls {
       this.shape = [...(state.settings.networkShape || [])];
       const layers = this.shape.length;
       this.numLayers.textContent = String(layers);
-      this.layersLabel.textContent = layers === 1 ? "Hidden layer" : "Hidden layers";
+      this.layersLabel.textContent = t("js.hidden_layers", { count: layers });
       const focused = document.activeElement; // before a button greys out under it
       this.addLayer.disabled = layers >= this.maxLayers;
       this.removeLayer.disabled = layers <= 0;
-      this.addLayer.title = this.addLayer.disabled ? `At most ${this.maxLayers} hidden layers` : "Add a hidden layer";
-      this.removeLayer.title = this.removeLayer.disabled ? "There is no hidden layer to remove" : "Remove the last hidden layer";
+      this.addLayer.title = this.addLayer.disabled ? t("js.at_most_layers", { max: this.maxLayers }) : t("js.add_layer");
+      this.removeLayer.title = this.removeLayer.disabled ? t("js.no_layer_to_remove") : t("js.remove_layer");
       this.addLayer.setAttribute("aria-description", this.addLayer.disabled ? this.addLayer.title : "");
       this.removeLayer.setAttribute("aria-description", this.removeLayer.disabled ? this.removeLayer.title : "");
       // A button that greys out under the focus hands it to its partner.

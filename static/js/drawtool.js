@@ -12,6 +12,7 @@
  */
 
 import { part } from "./part.js";
+import { say, t } from "./i18n.js";
 
 const DOMAIN = 6;
 const SAVE_DELAY_MS = 600;
@@ -186,10 +187,10 @@ export class DrawTool {
     this.hooks.changed();
     clearTimeout(this.timer);
     if (points.length < MIN_POINTS) {
-      this.status.textContent = `Draw at least ${MIN_POINTS} points (${points.length} so far); then they are saved and trained on.`;
+      this.status.textContent = t("js.draw_more", { min: MIN_POINTS, count: points.length });
       return;
     }
-    this.status.textContent = `${points.length} points; saving…`;
+    this.status.textContent = t("js.draw_saving", { count: points.length });
     this.timer = setTimeout(() => this.save(), SAVE_DELAY_MS);
   }
 
@@ -211,15 +212,15 @@ export class DrawTool {
         body: JSON.stringify(document_),
       });
       answer = await response.json();
-      if (!response.ok) throw new Error(answer.detail || `the server answered ${response.status}`);
+      if (!response.ok) throw new Error(answer.code ? say(answer) : answer.detail || t("js.server_answered", { status: response.status }));
     } catch (err) {
-      this.status.textContent = `Not saved: ${err.message}`;
+      this.status.textContent = t("js.not_saved", { reason: err.message });
       return;
     }
     if (version !== this.version) return; // more was drawn meanwhile; that save follows
     this.savedVersion = version;
     this.savedId = answer.id;
-    this.status.textContent = `${answer.points} points saved; the link now opens them.`;
+    this.status.textContent = t("js.draw_saved", { count: answer.points });
     this.hooks.setData(answer.id);
   }
 }

@@ -11,15 +11,17 @@
  * A goal stays ticked once met (reset clears the ticks), as in the course.
  */
 
+import { t } from "./i18n.js";
+
 const KINDS = {
-  TestLossMin: { text: (v) => `Test loss below ${v}`, met: (s, v) => s.testLoss < v },
-  TrainLossMin: { text: (v) => `Training loss below ${v}`, met: (s, v) => s.trainLoss < v },
+  TestLossMin: { text: (v) => t("js.goal.test_below", { v }), met: (s, v) => s.testLoss < v },
+  TrainLossMin: { text: (v) => t("js.goal.train_below", { v }), met: (s, v) => s.trainLoss < v },
   TrainTestDiffMin: {
-    text: (v) => `Gap between test and training loss at most ${v}`,
+    text: (v) => t("js.goal.gap_at_most", { v }),
     met: (s, v) => Math.abs(s.testLoss - s.trainLoss) <= v,
   },
   TrainTestDiffMax: {
-    text: (v) => `Gap between test and training loss at least ${v}`,
+    text: (v) => t("js.goal.gap_at_least", { v }),
     met: (s, v) => Math.abs(s.testLoss - s.trainLoss) >= v,
   },
 };
@@ -70,7 +72,7 @@ export class Goals {
       if (item.classList.contains("met") !== met) {
         item.classList.toggle("met", met);
         item.querySelector(".goal-mark").textContent = met ? "✓" : "…";
-        item.setAttribute("aria-label", `${item.dataset.text}: ${met ? "met" : "not met yet"}`);
+        item.setAttribute("aria-label", t(met ? "js.goal.met" : "js.goal.not_met", { goal: item.dataset.text }));
       }
     }
   }
@@ -82,7 +84,7 @@ export class Goals {
       const text = KINDS[goal.kind].text(goal.value);
       item.dataset.goal = goal.key;
       item.dataset.text = text;
-      item.setAttribute("aria-label", `${text}: not met yet`);
+      item.setAttribute("aria-label", t("js.goal.not_met", { goal: text }));
       const mark = document.createElement("span");
       mark.className = "goal-mark";
       mark.setAttribute("aria-hidden", "true");

@@ -16,14 +16,16 @@
  * {target: "bias", layer, node}, the protocol's `edit` addressing.
  */
 
+import { formatNumber, t } from "./i18n.js";
+
 /** 1000000 → "1,000,000", with a true minus sign for negatives. */
 function plainNumber(value) {
-  const text = Math.abs(value).toLocaleString("en-US");
+  const text = formatNumber(Math.abs(value));
   return value < 0 ? `\u2212${text}` : text;
 }
 
 export function rangeText(kind, limit) {
-  return `${kind === "bias" ? "Biases" : "Weights"} must be between ${plainNumber(-limit)} and ${plainNumber(limit)}`;
+  return t(kind === "bias" ? "edit_bias_range" : "edit_weight_range", { max: limit });
 }
 
 export function formatValue(v) {
@@ -116,7 +118,7 @@ export class HoverCard {
     this.opener = null;
     this.target = target;
     this.pointerInside = true;
-    this.name.textContent = target.target === "bias" ? "Bias" : "Weight";
+    this.name.textContent = target.target === "bias" ? t("js.bias") : t("js.weight");
     this.setValue(value);
     this.el.hidden = false;
     // Stay inside the page on narrow screens.

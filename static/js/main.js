@@ -7,17 +7,25 @@
 
 import { copyLink, currentHash, reloadOnHashEdit, writeHash } from "./hashlink.js";
 import { installShortcuts } from "./keyboard.js";
+import { carriedSession, followLinkLanguage, LanguageSwitch } from "./language.js";
 import { createPlayground, readSettingsTable } from "./playground.js";
 import { compareUrl } from "./comparelink.js";
+import { say, t } from "./i18n.js";
+
+const tableList = readSettingsTable();
+// A link in another language than this page's loads the page in that language.
+const leaving = followLinkLanguage(tableList.find((setting) => setting.name === "lang")?.choices || []);
 
 const playground = createPlayground(document.body, {
-  table: readSettingsTable(),
+  table: tableList,
   getHash: currentHash,
   getSnapshot: () => document.body.dataset.snapshot || null,
   showHash: writeHash,
   onSaved: showSaved,
+  onFrame: (state) => languageSwitch.update(state),
 });
 const { commands, controls, messages, state } = playground;
+const languageSwitch = new LanguageSwitch(document.getElementById("lang"), commands, playground.connection);
 
 installShortcuts({
   togglePlay: () => controls.togglePlay(),
@@ -28,10 +36,10 @@ reloadOnHashEdit();
 
 document.getElementById("copy-link-button").addEventListener("click", async () => {
   const ok = await copyLink();
-  messages.show(ok ? "Link copied: it opens this exact set-up." : `Copy this link: ${location.href}`);
+  messages.show(ok ? t("js.link_copied") : t("js.copy_this_link", { url: location.href }));
 });
 document.getElementById("save-button").addEventListener("click", () => {
-  if (!playground.send({ type: "save" })) messages.show("Saving needs the server; try again once it is back.");
+  if (!playground.send({ type: "save" })) messages.show(t("js.save_needs_server"));
 });
 // Compare: this set-up on both sides, to change one side and train both in lockstep.
 document.getElementById("compare-button").addEventListener("click", () => {
@@ -47,7 +55,7 @@ for (const button of exportMenu.querySelectorAll("button[data-format]")) {
   button.addEventListener("click", () => {
     exportMenu.open = false;
     if (!playground.send({ type: "save" })) {
-      messages.show("Exporting needs the server; try again once it is back.");
+      messages.show(t("js.export_needs_server"));
       return;
     }
     exportFormat = button.dataset.format;
@@ -57,8 +65,11 @@ for (const button of exportMenu.querySelectorAll("button[data-format]")) {
 async function download(id, format) {
   const response = await fetch(`/api/export?snapshot=${encodeURIComponent(id)}&format=${format}`);
   if (!response.ok) {
-    const reason = await response.json().then((body) => body.error, () => response.statusText);
-    messages.show(`Export failed: ${reason}`, "error");
+    // The API's error is a message ({code, params, error}): said in the page's language.
+    const reason = await response.json().then(
+      (body) => (body.code ? say({ ...body, message: body.error }) : String(body.error ?? response.statusText)),
+      () => response.statusText);
+    messages.show(t("js.export_failed", { reason }), "error");
     return;
   }
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `network.${format}`;
@@ -92,12 +103,13 @@ async function showSaved(id, url) {
   } catch (err) {
     copied = false;
   }
-  messages.show(copied ? `Saved and copied: ${full} opens this trained network.`
-    : `Saved: ${full} opens this trained network.`);
+  messages.show(t(copied ? "js.saved_copied" : "js.saved", { url: full }));
 }
 
 document.getElementById("more-button").addEventListener("click", () => {
   document.getElementById("article-text").scrollIntoView({ behavior: "smooth" });
 });
 
-playground.connect();
+// A language switch hands its session over to this page.
+playground.connection.session = carriedSession();
+if (!leaving) playground.connect();

@@ -10,6 +10,7 @@
  */
 
 import { part } from "./part.js";
+import { say, t } from "./i18n.js";
 
 const MAX_MESSAGES = 4;
 const NOTICE_LIFETIME_MS = 12000;
@@ -53,7 +54,7 @@ export class Messages {
     dismiss.type = "button";
     dismiss.className = "dismiss";
     dismiss.textContent = "×";
-    dismiss.setAttribute("aria-label", "Dismiss this message");
+    dismiss.setAttribute("aria-label", t("js.dismiss_message"));
     dismiss.addEventListener("click", () => item.remove());
     item.appendChild(dismiss);
     this.list.appendChild(item);
@@ -86,16 +87,16 @@ export class Messages {
       this.hideDivergence();
       return;
     }
-    const key = `${divergence.epoch}|${divergence.message}`;
+    const key = `${divergence.epoch}|${divergence.code}|${JSON.stringify(divergence.params)}`;
     if (key === this.shownDivergence) return;
     this.shownDivergence = key;
     const smaller = learningRates.filter((rate) => rate < currentRate);
     this.fixLearningRate = smaller.length ? smaller[smaller.length - 1] : null;
-    const message = String(divergence.message || "the numbers grew too large to compute");
-    this.divergenceText.textContent = `Training stopped: ${message}.`;
+    const message = divergence.code ? say(divergence) : t("js.numbers_too_large");
+    this.divergenceText.textContent = t("js.training_stopped", { reason: message });
     this.fixButton.textContent = this.fixLearningRate !== null
-      ? `Use learning rate ${this.fixLearningRate} and reset`
-      : "Reset the network";
+      ? t("js.fix_learning_rate", { rate: this.fixLearningRate })
+      : t("page.reset");
     this.divergence.hidden = false;
   }
 

@@ -10,15 +10,17 @@
  * - regression: the test R² and RMSE (`#r2-test`, `#rmse-test`).
  *
  * The class legend (`#class-legend`) shows one swatch per class when there are
- * three or more. Every word the component writes is in TEXT.
+ * three or more. Every word the component writes is in TEXT, from the page's
+ * catalog (static/js/i18n.js).
  */
 
 import { part } from "./part.js";
+import { t } from "./i18n.js";
 
 const TEXT = {
-  classLabel: (k) => `Class ${k + 1}`,
-  corner: "true ↓ / predicted →",
-  cellTitle: (truth, guess, count) => `${count} test points of class ${truth + 1} predicted as class ${guess + 1}`,
+  classLabel: (k) => t("js.metrics.class", { n: k + 1 }),
+  corner: t("js.metrics.corner"),
+  cellTitle: (truth, guess, count) => t("js.metrics.cell", { count, truth: truth + 1, guess: guess + 1 }),
 };
 
 export function formatPercent(fraction) {

@@ -31,6 +31,7 @@ import { paintProbability } from "./classcolors.js";
 import { continuousColor, paintGrid } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
 import { svgEl, htmlEl, clear } from "./svg.js";
+import { t } from "./i18n.js";
 
 const NODE = 30;
 const PITCH = 55;
@@ -74,8 +75,8 @@ function blockMeans(grid) {
   return out;
 }
 
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
+function neurons(n) {
+  return t("js.neurons", { count: n });
 }
 
 export class NetworkView {
@@ -89,7 +90,7 @@ export class NetworkView {
     this.root = root;
     this.actions = actions;
     this.limits = limits;
-    this.svg = svgEl("svg", { class: "network-svg", role: "group", "aria-label": "Weights and biases" }, root);
+    this.svg = svgEl("svg", { class: "network-svg", role: "group", "aria-label": t("js.weights_and_biases") }, root);
     this.overlay = htmlEl("div", "network-overlay", null, root);
     this.card = new HoverCard(limits.hovercard, (target, value) => actions.edit(target, value));
     this.key = null;
@@ -207,9 +208,9 @@ export class NetworkView {
     const hitLayer = svgEl("g", { class: "link-hits" }, group);
     const nodeLayer = svgEl("g", { class: "nodes", "aria-hidden": "true" }, group);
     this.biasLayer = svgEl("g", { class: "bias-hits" }, group);
-    const outputName = (index) => (outputCount > 1 ? `the output of class ${index + 1}` : "the output");
+    const outputName = (index) => (outputCount > 1 ? t("js.the_output_of_class", { n: index + 1 }) : t("js.the_output"));
     const nodeName = (layer, index) => (layer === layerCount + 1 ? outputName(index)
-      : `neuron ${index + 1} of hidden layer ${layer}`);
+      : t("js.neuron_of_layer", { n: index + 1, layer }));
     this.outputName = outputName;
 
     // Links, layer by layer: sources are the previous layer's nodes (active inputs for layer 1).
@@ -228,8 +229,8 @@ export class NetworkView {
           const target = { target: "weight", layer, source: s, dest: d };
           this.links.push({ ...target, path, hit, lastWidth: null, lastColor: null });
           this.bindCardTarget(hit, target);
-          const from = layer === 1 ? `input ${source.label}` : nodeName(layer - 1, s);
-          this.bindKeys(hit, target, `Weight from ${from} to ${nodeName(layer, d)}`, this.links.length === 1);
+          const from = layer === 1 ? t("js.input_named", { name: source.label }) : nodeName(layer - 1, s);
+          this.bindKeys(hit, target, t("js.weight_from_to", { from, to: nodeName(layer, d) }), this.links.length === 1);
           path.dataset.link = `${layer}-${s}-${d}`;
           hit.dataset.link = `${layer}-${s}-${d}`;
         });
@@ -251,8 +252,8 @@ export class NetworkView {
       const button = htmlEl("button", `node-canvas input-node ui-${input.name}${input.active ? " active" : ""}`, null, this.overlay);
       button.type = "button";
       button.setAttribute("aria-pressed", String(input.active));
-      button.setAttribute("aria-label", `Feature ${input.label}: ${input.active ? "on" : "off"}`);
-      button.title = `${input.label}: click to turn ${input.active ? "off" : "on"}`;
+      button.setAttribute("aria-label", t(input.active ? "js.feature_on" : "js.feature_off", { feature: input.label }));
+      button.title = t(input.active ? "js.feature_turn_off" : "js.feature_turn_on", { feature: input.label });
       button.dataset.focusKey = `feature-${input.name}`;
       button.addEventListener("click", () => this.actions.toggleFeature(input.name));
       this.addThumb(button, { layer: 0, index: input.index }, input, "input", input.index);
@@ -269,7 +270,7 @@ export class NetworkView {
         const div = htmlEl("div", "node-canvas hidden-node", null, this.overlay);
         div.tabIndex = 0;
         div.setAttribute("role", "img");
-        div.setAttribute("aria-label", `Neuron ${node.index + 1} of hidden layer ${l + 1}`);
+        div.setAttribute("aria-label", t("js.neuron_of_layer_title", { n: node.index + 1, layer: l + 1 }));
         div.dataset.focusKey = `node-${node.layer}-${node.index}`;
         this.addThumb(div, { layer: node.layer, index: node.index }, node, "hidden", thumbIndex++);
       }
@@ -283,12 +284,12 @@ export class NetworkView {
       div.setAttribute("role", "img");
       if (outputCount > 1) {
         // One neuron per class: its own probability, in its class's colour.
-        div.setAttribute("aria-label", `Output neuron of class ${node.index + 1}`);
+        div.setAttribute("aria-label", t("js.output_neuron_of_class", { n: node.index + 1 }));
         div.dataset.focusKey = `node-output-${node.index}`;
         div.style.borderColor = this.palette[node.index] || "";
         this.addThumb(div, { layer: node.layer, index: node.index }, node, "class", thumbIndex++);
       } else {
-        div.setAttribute("aria-label", "Output neuron");
+        div.setAttribute("aria-label", t("js.output_neuron"));
         div.dataset.focusKey = "node-output";
         this.addThumb(div, { layer: node.layer, index: 0 }, node, "output", -1);
       }
@@ -322,7 +323,7 @@ export class NetworkView {
       : `link-${target.layer}-${target.source}-${target.dest}`;
     const describe = () => {
       const value = this.valueOf(target);
-      const label = `${name}: ${value === undefined ? "" : value.toPrecision(2)}. Enter edits it.`;
+      const label = t("js.edit_label", { name, value: value === undefined ? "" : value.toPrecision(2) });
       if (element.getAttribute("aria-label") !== label) element.setAttribute("aria-label", label);
     };
     describe();
@@ -371,8 +372,8 @@ export class NetworkView {
     }, this.biasLayer);
     const target = { target: "bias", layer: node.layer, node: node.index };
     const owner = node.layer === this.outputLayer ? this.outputName(node.index)
-      : `neuron ${node.index + 1} of hidden layer ${node.layer}`;
-    this.bindKeys(hit, target, `Bias of ${owner}`, this.biases.length === 0);
+      : t("js.neuron_of_layer", { n: node.index + 1, layer: node.layer });
+    this.bindKeys(hit, target, t("js.bias_of", { owner }), this.biases.length === 0);
     rect.dataset.bias = `${node.layer}-${node.index}`;
     hit.dataset.bias = `${node.layer}-${node.index}`;
     this.biases.push({ ...target, rect, last: null });
@@ -433,19 +434,19 @@ export class NetworkView {
         next[l] = Math.max(this.limits.minNeurons, Math.min(this.limits.maxNeurons, next[l] + delta));
         if (next[l] !== current[l]) this.actions.setShape(next);
       };
-      const add = this.roundButton(buttons, "plus", `Add a neuron to hidden layer ${l + 1}`, () => change(1));
-      const remove = this.roundButton(buttons, "minus", `Remove a neuron from hidden layer ${l + 1}`, () => change(-1));
+      const add = this.roundButton(buttons, "plus", t("js.add_neuron", { layer: l + 1 }), () => change(1));
+      const remove = this.roundButton(buttons, "minus", t("js.remove_neuron", { layer: l + 1 }), () => change(-1));
       add.dataset.focusKey = `add-neuron-${l + 1}`;
       remove.dataset.focusKey = `remove-neuron-${l + 1}`;
       add.disabled = count >= this.limits.maxNeurons;
       remove.disabled = count <= this.limits.minNeurons;
       // A greyed button says why.
-      if (add.disabled) this.explainDisabled(add, `At most ${this.limits.maxNeurons} neurons in a layer`);
-      if (remove.disabled) this.explainDisabled(remove, `A layer keeps at least ${this.limits.minNeurons} neuron`);
+      if (add.disabled) this.explainDisabled(add, t("js.at_most_neurons", { max: this.limits.maxNeurons }));
+      if (remove.disabled) this.explainDisabled(remove, t("js.at_least_neurons", { count: this.limits.minNeurons }));
       add.classList.add("add-neuron");
       remove.classList.add("remove-neuron");
-      const label = htmlEl("div", "neuron-count", numberOnly ? String(count) : plural(count, "neuron", "neurons"), row);
-      label.title = plural(count, "neuron", "neurons");
+      const label = htmlEl("div", "neuron-count", numberOnly ? String(count) : neurons(count), row);
+      label.title = neurons(count);
     });
   }
 
@@ -477,7 +478,7 @@ export class NetworkView {
     }
     if (calloutNode) {
       this.callout(calloutNode.x + NODE / 2 + OFFSET, calloutNode.y + NODE / 2 + OFFSET + 23,
-        ["This is the output of one ", ["neuron"], ". Hover to see it larger."], "callout-thumbnail");
+        [t("js.callout_neuron_before"), [t("js.callout_neuron_word")], t("js.callout_neuron_after")], "callout-thumbnail");
     }
     // "Weights": 70 % along the first suitable link into the last node of a hidden layer.
     for (let l = 0; l < hiddenNodes.length; l++) {
@@ -492,7 +493,7 @@ export class NetworkView {
       const length = link.path.getTotalLength();
       const mid = length > 0 ? link.path.getPointAtLength(length * 0.7) : { x: 0, y: 0 };
       this.callout(mid.x + OFFSET + 3, mid.y + OFFSET + 5,
-        ["The outputs are mixed through ", ["weights"], ": the thicker the line, the larger the weight."],
+        [t("js.callout_weights_before"), [t("js.callout_weights_word")], t("js.callout_weights_after")],
         "callout-weights");
       break;
     }

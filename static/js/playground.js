@@ -36,6 +36,7 @@ import { part } from "./part.js";
 import { Connection } from "./socket.js";
 import { UserData } from "./userdata.js";
 import { SeeInside } from "./views/seeinside.js";
+import { say, t } from "./i18n.js";
 
 /** The settings table the template embeds (`#settings-table`), as a list of rows. */
 export function readSettingsTable(doc = document) {
@@ -51,7 +52,7 @@ export function readSettingsTable(doc = document) {
  *   showHash(hash): the canonical hash of the session, after each change;
  *   onSaved(id, url): the answer to `save`;
  *   onFrame(state): after each frame, with the playground's state.
- * @returns {object} {root, state, commands, controls, messages, send(command), connect()}
+ * @returns {object} {root, state, commands, controls, messages, connection, send(command), connect()}
  */
 export function createPlayground(root, options) {
   const tableList = options.table;
@@ -94,9 +95,9 @@ export function createPlayground(root, options) {
     getSnapshot: options.getSnapshot || (() => null),
     onSaved: (id, url) => options.onSaved?.(id, url),
     onFrame: receiveFrame,
-    onNotice: (message, about) => messages.show(message, "notice", about),
+    onNotice: (message, about) => messages.show(say(message), "notice", about),
     // A hover that raced a rebuild names a node that is gone: not worth a message.
-    onError: (message, command) => { if (command !== "focus") messages.show(message, "error"); },
+    onError: (message, command) => { if (command !== "focus") messages.show(say(message), "error"); },
     onStatus: showConnection,
     onReply: (message) => seeInside?.receive(message),
   });
@@ -220,9 +221,10 @@ export function createPlayground(root, options) {
       state.hash = settings.hash;
       // Notices about the link come with every settings block: say each once.
       for (const notice of settings.notices) {
-        if (shownLinkNotices.has(String(notice))) continue;
-        shownLinkNotices.add(String(notice));
-        messages.show(String(notice), "notice");
+        const text = say(notice);
+        if (shownLinkNotices.has(text)) continue;
+        shownLinkNotices.add(text);
+        messages.show(text, "notice");
       }
       root.classList.toggle("hide-text", Boolean(settings.values.hideText));
       messages.settingsChanged(settings.values);
@@ -252,20 +254,20 @@ export function createPlayground(root, options) {
   // Why training stopped by itself (a stop condition), under the map.
   const stopReason = part(root, "stop-reason");
   function showStopped(stopped) {
-    const text = stopped ? stopped.message : "";
+    const text = stopped ? say(stopped) : "";
     if (stopReason.textContent !== text) stopReason.textContent = text;
     stopReason.hidden = !stopped;
   }
 
   function showConnection(status, sent = 0) {
-    const text = { connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…" }[status] || status;
+    const text = ["connecting", "open", "reconnecting"].includes(status) ? t(`js.status.${status}`) : status;
     statusBadge.dataset.state = status;
     statusBadge.textContent = text;
     root.dataset.connection = status;
     // Said plainly while the server cannot be reached: nothing the user does is lost.
     const away = part(root, "server-away");
     away.hidden = status !== "reconnecting";
-    if (status === "open" && sent > 0) messages.show("The server is back; the changes you made meanwhile were sent.");
+    if (status === "open" && sent > 0) messages.show(t("js.server_back"));
   }
 
   // ---- drawing -------------------------------------------------------------
@@ -347,6 +349,7 @@ export function createPlayground(root, options) {
     commands,
     controls,
     messages,
+    connection,
     send: (command) => connection.send(command),
     connect: () => connection.connect(),
   };

@@ -77,7 +77,8 @@ export class Connection {
    *   getHash(): the raw hash to send in `hello` (without '#');
    *   getSnapshot(): the saved network this page opens (`/s/<id>`), or null;
    *   onSaved(id, url): the answer to `save`;
-   *   onFrame({header, grids}); onNotice(message, about); onError(message, command);
+   *   onFrame({header, grids}); onNotice(message, about); onError(message, command), where
+   *   `message` is the server's {code, params, message} (static/js/i18n.js says it);
    *   onReply(message) for other text messages that answer a command (e.g. a trace);
    *   onStatus(state, sent) with state one of "connecting", "open", "reconnecting"
    *   (`sent`: on "open", how many kept changes were just sent).
@@ -155,9 +156,9 @@ export class Connection {
       }
       if (message.type === "notice") {
         const about = Array.isArray(message.about) ? message.about.map(String) : [];
-        this.handlers.onNotice(String(message.message ?? ""), about);
+        this.handlers.onNotice(message, about);
       }
-      else if (message.type === "error") this.handlers.onError(String(message.message ?? ""), message.command ?? null);
+      else if (message.type === "error") this.handlers.onError(message, message.command ?? null);
       else if (message.type === "saved") this.handlers.onSaved?.(String(message.id ?? ""), String(message.url ?? ""));
       else this.handlers.onReply?.(message);
       return;
@@ -174,6 +175,20 @@ export class Connection {
     const delay = this.retryMs * (0.75 + Math.random() * 0.5);
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Close the socket for good (no reconnect); resolves once it is closed. */
+  close() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.addEventListener("close", () => resolve());
+      socket.close(1000, "language switch");
+      setTimeout(resolve, 1000);
+    });
   }
 
   /** Send one command object; returns whether it went out (or, being a

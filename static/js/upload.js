@@ -6,6 +6,7 @@
  */
 
 import { part } from "./part.js";
+import { formatNumber, say, t } from "./i18n.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const PREVIEW_ROWS = 5;
@@ -82,7 +83,7 @@ export class Uploader {
     this.showError("");
     this.status.hidden = true;
     if (file.size > MAX_BYTES) {
-      this.showError(`${file.name} is ${file.size.toLocaleString("en")} bytes; the most is 2 MB (${MAX_BYTES.toLocaleString("en")} bytes). Upload at most 5,000 rows.`);
+      this.showError(t("js.upload_too_big", { name: file.name, size: file.size, max: MAX_BYTES }));
       return;
     }
     this.file = file;
@@ -94,7 +95,7 @@ export class Uploader {
     } catch (err) {
       preview = { columns: [], rows: [] }; // the server says what is wrong with it
     }
-    this.fileName.textContent = `${file.name}: the first rows. Choose the inputs and the label.`;
+    this.fileName.textContent = t("js.upload_preview", { name: file.name });
     this.fill(preview);
     this.preview.hidden = false;
   }
@@ -144,21 +145,22 @@ export class Uploader {
       });
       answer = await response.json();
       if (!response.ok) {
-        this.showError(`${this.file.name}: ${answer.detail || `the server answered ${response.status}`}`);
+        const reason = answer.code ? say(answer) : answer.detail || t("js.server_answered", { status: response.status });
+        this.showError(t("js.upload_refused", { name: this.file.name, reason }));
         return;
       }
     } catch (err) {
-      this.showError(`${this.file.name} could not be sent (${err.message}). Try again.`);
+      this.showError(t("js.upload_not_sent", { name: this.file.name, reason: err.message }));
       return;
     }
     this.preview.hidden = true;
-    const classes = answer.classes.length ? ` · ${answer.classes.length} classes (${answer.classes.join(", ")})` : " · regression";
-    this.status.textContent = `${this.file.name}: ${answer.points} points${classes}.`;
+    const what = answer.classes.length ? t("js.upload_classes", { count: answer.classes.length, classes: answer.classes })
+      : t("js.upload_regression");
+    this.status.textContent = t("js.upload_done", { name: this.file.name, points: answer.points, what });
     this.status.hidden = false;
     if (answer.trainable) this.hooks.setData(answer.id);
     else {
-      this.showError(`${this.file.name} is stored as data set ${answer.id}, but it has ${answer.classes.length} ` +
-        "classes; a session trains on at most eight.");
+      this.showError(t("js.upload_too_many_classes", { name: this.file.name, id: answer.id, count: answer.classes.length }));
     }
   }
 }

@@ -10,6 +10,7 @@ import { part } from "./part.js";
 import { Downloader } from "./download.js";
 import { DrawTool } from "./drawtool.js";
 import { Uploader } from "./upload.js";
+import { t } from "./i18n.js";
 
 function scaleText(name, scale) {
   const [offset, factor] = scale;
@@ -63,15 +64,15 @@ export class UserData {
     if (!stored) return;
     const [c1, c2, label] = source.columns;
     const what = source.problem === "classification"
-      ? `classes ${source.classes.join(", ")} (${label})`
-      : `target ${label}`;
+      ? t("js.source_classes", { classes: source.classes, label })
+      : t("js.source_target", { label });
     const scaled = [["x1", c1, source.scale.x1], ["x2", c2, source.scale.x2]]
       .filter(([, , scale]) => !(scale[0] === 0 && scale[1] === 1))
       .map(([axis, column, scale]) => `${axis} = ${scaleText(column, scale)}`);
-    this.note.textContent = `Your data: ${source.points} points, ${what}.` +
-      (scaled.length ? ` Scaled: ${scaled.join("; ")}.` : "") +
-      " Noise and Regenerate apply to generated data only.";
-    this.note.title = `Stored data set ${source.id}; choose a data set above to go back to generated data.`;
+    this.note.textContent = t("js.source_note", { points: source.points, what }) +
+      (scaled.length ? t("js.source_scaled", { scaled: scaled.join("; ") }) : "") +
+      t("js.source_noise");
+    this.note.title = t("js.source_title", { id: source.id });
   }
 
   async listExamples() {
@@ -86,7 +87,7 @@ export class UserData {
     for (const example of examples) {
       const item = document.createElement("p");
       item.className = "hint example";
-      item.textContent = `Example: ${example.title} (${example.points} points). `;
+      item.textContent = t("js.example", { title: t(`example.${example.name}`) === `example.${example.name}` ? example.title : t(`example.${example.name}`), points: example.points });
       const link = document.createElement("a");
       link.href = `/api/datasets/${example.id}.csv`;
       link.download = `${example.name}.csv`;
@@ -96,11 +97,11 @@ export class UserData {
         const open = document.createElement("button");
         open.type = "button";
         open.className = "basic-button subtle";
-        open.textContent = "Use";
+        open.textContent = t("js.use");
         open.addEventListener("click", () => this.commands.set({ data: example.id }));
         item.appendChild(open);
       } else {
-        item.append(` · ${example.classes.length} classes: training on it needs more than two classes, coming soon.`);
+        item.append(t("js.example_classes", { count: example.classes.length }));
       }
       this.examples.appendChild(item);
     }

@@ -12,6 +12,7 @@ from engine.rng import SeededStream
 from engine.session import Session
 from engine.settings import Effect
 from engine.user_data import parse_dataset
+from server.i18n import english
 
 BODY = b"a,b,label\n" + b"".join(f"{i},{(i * 7) % 11},{'xy'[i % 3 == 0]}\n".encode() for i in range(40))
 REGRESSION = b"a,b,t\n" + b"".join(f"{i},{(i * 3) % 7},{i * 0.5 + 1}\n".encode() for i in range(30))
@@ -55,9 +56,10 @@ def test_the_problem_follows_a_stored_data_set(shelf):
 def test_an_unknown_id_opens_the_generated_data_with_a_notice(shelf):
     session = Session({"data": "0123456789abcdef01234567", "seed": "0.5"}, datasets=shelf.get)
     assert isinstance(session.source, GeneratedData) and session.settings["data"] is None
-    assert session.notices == [
+    assert [(n.code, n.params) for n in session.notices] == [("data_unknown", {"id": "0123456789abcdef01234567"})]
+    assert english(session.notices[0]) == (
         "data=0123456789abcdef01234567 is not a data set on this server; using the generated data instead"
-    ]
+    )
     assert np.array_equal(session.data.train, Session({"seed": "0.5"}).data.train)
     assert Session({"data": "x"}).settings["data"] is None  # no store at all
 

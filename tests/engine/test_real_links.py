@@ -104,7 +104,9 @@ def test_real_link_opens_with_the_settings_it_names(entry):
         else:
             assert (key, value) in parsed.unknown, key
 
-    named = {notice.split("=", 1)[0].split(" ", 1)[0] for notice in parsed.notices}
+    named = {
+        notice.params.get("key", "noise" if notice.code.startswith("link_noise") else None) for notice in parsed.notices
+    }
     assert named == unusable, parsed.notices
     if "noise" in unusable and float(pairs["noise"]) > 80:
         assert settings["noise"] == 50

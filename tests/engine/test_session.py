@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.messages import Message
 from engine.session import EditError, Session
 from engine.settings import SETTINGS, Effect, Kind, SettingError
+from server.i18n import english
 
 
 def another_value(setting, current):
@@ -75,7 +77,8 @@ def test_loss_is_live_and_must_suit_the_problem():
     change = session.apply({"loss": "crossEntropy"})
     assert change.effect is Effect.LIVE and np.array_equal(session.network.params, weights)
     change = session.apply({"loss": "huber"})
-    assert session.settings["loss"] == "squared" and "Huber does not suit classification" in change.notices[0]
+    assert session.settings["loss"] == "squared" and change.notices[0].code == "loss_unsuited"
+    assert "Huber does not suit classification" in english(change.notices[0])
     session.apply({"problem": "regression"})
     session.apply({"loss": "huber"})
     assert session.settings["loss"] == "huber"
@@ -86,14 +89,23 @@ def test_changing_problem_keeps_a_suitable_loss():
     change = session.apply({"problem": "regression"})
     assert session.settings["loss"] == "squared"
     # In the words of the page's labels, and about the two settings that caused it.
-    assert change.notices == ["Cross-entropy does not suit regression; using ½ squared error"]
+    assert change.notices == [
+        Message(
+            "loss_unsuited", {"loss": "crossEntropy", "problem": "regression", "used": "squared"}, ("problem", "loss")
+        )
+    ]
+    assert [english(n) for n in change.notices] == ["Cross-entropy does not suit regression; using ½ squared error"]
     assert change.notices[0].about == ("problem", "loss")
 
 
 def test_notices_use_the_labels_and_name_their_setting():
     session = Session({"seed": "0.1"})
     change = session.apply({"batchSize": 0, "learningRate": 1e9})
-    assert change.notices == [
+    assert [(n.code, n.params["setting"], n.params["used"]) for n in change.notices] == [
+        ("value_clamped", "batchSize", "1"),
+        ("value_clamped", "learningRate", "10"),
+    ]
+    assert [english(n) for n in change.notices] == [
         "Batch size 0 is outside 1–1200; using 1",
         "Learning rate 1000000000 is outside 0–10; using 10",
     ]
@@ -169,7 +181,9 @@ def test_divergence_stops_training_and_keeps_the_last_good_weights():
     assert session.divergence is not None
     assert ran == session.divergence.epoch == session.epoch
     assert np.isfinite(session.network.params).all()
-    assert "learning rate 10" in session.divergence.reason
+    assert session.divergence.reason.code in ("diverged_loss", "diverged_weights")
+    assert session.divergence.reason.params["rate"] == "10"
+    assert "learning rate 10" in english(session.divergence.reason)
     assert session.step(5) == 0  # stays stopped until cleared
     session.apply({"learningRate": 0.001})
     assert session.divergence is None and session.step(5) == 5
@@ -200,8 +214,10 @@ def test_edits_change_one_parameter():
 def test_edits_check_their_own_indices_and_values(edit, says):
     session = trained_session()
     before = session.network.params.copy()
-    with pytest.raises(EditError, match=says):
+    with pytest.raises(EditError) as raised:
         edit(session)
+    assert raised.value.code.startswith(("edit_", "nodes_"))
+    assert says in english(raised.value.message)
     assert np.array_equal(session.network.params, before)
 
 

@@ -15,6 +15,7 @@ from engine.session import Session
 from engine.session_state import VERSION, StateError, decode, encode
 from engine.settings import ACTIVATION_CHOICES, INIT_CHOICES, OPTIMIZER_CHOICES
 from engine.user_data import parse_dataset
+from server.i18n import english
 
 FIXTURE = Path(__file__).parent.parent / "data" / "state" / "session-v1.json"
 BODY = b"a,b,label\n" + b"".join(f"{i},{(i * 7) % 11},{'xy'[i % 3 == 0]}\n".encode() for i in range(40))
@@ -177,8 +178,10 @@ def write_fixture() -> None:
 def test_a_newer_format_is_refused_with_a_clear_message():
     state = fresh({}).to_state()
     state["version"] = VERSION + 1
-    with pytest.raises(StateError, match="saved by a newer version of Neural Playground"):
+    with pytest.raises(StateError) as refused:
         Session.from_state(state)
+    assert refused.value.code == "state_newer" and refused.value.params["version"] == VERSION + 1
+    assert "saved by a newer version of Neural Playground" in english(refused.value.message)
 
 
 @pytest.mark.parametrize("damage", ["flip-a-weight", "drop-a-field", "not-json", "not-a-session", "bad-checksum"])
@@ -209,11 +212,14 @@ def test_a_damaged_value_is_refused_with_a_clear_message(damage):
         state["checksum"] = "0" * 64
         body = json.dumps(state).encode()
         expected = "checksum does not match"
-    with pytest.raises(StateError, match=expected):
+    with pytest.raises(StateError) as refused:
         decode(body, datasets=SHELF.get)
+    assert expected in english(refused.value.message)
 
 
 def test_stored_data_that_is_gone_is_refused_by_name():
     session = fresh({"data": "mine"})
-    with pytest.raises(StateError, match="data set is not available: data=mine is not a data set"):
+    with pytest.raises(StateError) as refused:
         decode(encode(session), datasets={}.get)
+    assert refused.value.code == "state_data_missing"
+    assert "data set is not available: data=mine is not a data set" in english(refused.value.message)

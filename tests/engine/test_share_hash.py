@@ -10,6 +10,7 @@ import pytest
 
 from engine.settings import BY_NAME, OUR_HIDE_NAMES, SETTINGS, Kind, coerce_all, defaults
 from engine.share_hash import ParsedHash, canonical, js_number, js_to_number, parse_hash, set_hidden, write_hash
+from server.i18n import english
 
 # The example hashes the original app wrote (spec §6.5), without '#'.
 EXAMPLE_1 = (
@@ -58,8 +59,24 @@ def only(key: str, value: str) -> ParsedHash:
     return parse_hash(f"{key}={value}")
 
 
+def texts(parsed: ParsedHash) -> list[str]:
+    """The link's notices in English (the catalog's words, server/i18n.py)."""
+    return [english(notice) for notice in parsed.notices]
+
+
 def notices_about(parsed: ParsedHash, key: str) -> list[str]:
-    return [notice for notice in parsed.notices if notice.startswith(key)]
+    """The notices about `key=value…`: their code names the link (link_*) and
+    their params the key and the value as given; in English, they start so."""
+    name, _, value = key.partition("=")
+    found = [
+        notice
+        for notice in parsed.notices
+        if notice.code.startswith("link_")
+        and notice.params["key"] == name
+        and str(notice.params.get("value", "")).startswith(value)
+    ]
+    assert all(english(notice).startswith(key) for notice in found)
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -182,8 +199,9 @@ def test_unknown_enum_values_fall_back_with_a_notice(value):
     parsed = only("activation", value)
     assert parsed.settings["activation"] == "tanh"
     assert len(parsed.notices) == 1
-    assert parsed.notices[0].startswith("activation=")
-    assert value.strip() in parsed.notices[0]
+    assert parsed.notices[0].code == "link_not_choice" and parsed.notices[0].params["used"] == "tanh"
+    assert texts(parsed)[0].startswith("activation=")
+    assert value.strip() in texts(parsed)[0]
 
 
 def test_blank_enum_is_absent_without_a_notice():
@@ -400,14 +418,17 @@ def test_unreadable_network_shape_takes_the_default(value):
 def test_bare_network_shape_takes_the_default_with_a_notice():
     parsed = parse_hash("seed=1&networkShape&x=false")
     assert parsed.settings["networkShape"] == (4, 2)
-    assert parsed.notices == ["networkShape has no value; using 4,2"]
+    assert [(n.code, n.params) for n in parsed.notices] == [
+        ("link_shape_no_value", {"key": "networkShape", "used": "4,2"})
+    ]
+    assert texts(parsed) == ["networkShape has no value; using 4,2"]
     assert parsed.settings["x"] is False
 
 
 def test_huge_network_shape_value_is_cheap_and_bounded():
     parsed = only("networkShape", ",".join(["16"] * 5000))
     assert parsed.settings["networkShape"] == (16,) * 10
-    assert all(len(notice) < 300 for notice in parsed.notices)
+    assert all(len(notice) < 300 for notice in texts(parsed))
 
 
 # ---------------------------------------------------------------------------
@@ -428,8 +449,8 @@ def test_missing_or_blank_seed_is_none():
 def test_long_seed_is_cut_with_a_notice():
     parsed = only("seed", "7" * 1500)
     assert parsed.settings["seed"] == "7" * BY_NAME["seed"].max_length
-    assert len(parsed.notices) == 1 and parsed.notices[0].startswith("seed=7777")
-    assert len(parsed.notices[0]) < 120
+    assert len(parsed.notices) == 1 and parsed.notices[0].code == "link_text_cut"
+    assert texts(parsed)[0].startswith("seed=7777") and len(texts(parsed)[0]) < 120
 
 
 def test_seed_with_link_characters_round_trips():
@@ -475,7 +496,10 @@ def test_our_init_sets_init_zero():
 def test_loss_that_does_not_suit_the_problem_is_replaced():
     parsed = parse_hash("problem=regression&loss=crossEntropy")
     assert parsed.settings["loss"] == "squared"
-    assert len(parsed.notices) == 1 and "Cross-entropy does not suit regression" in parsed.notices[0]
+    assert [(n.code, n.params) for n in parsed.notices] == [
+        ("loss_unsuited", {"loss": "crossEntropy", "problem": "regression", "used": "squared"})
+    ]
+    assert "Cross-entropy does not suit regression" in texts(parsed)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -502,6 +526,7 @@ def test_our_keys_are_written_only_when_not_at_their_default():
         "stopTestLoss": 0.2,
         "stopTestAccuracy": 90,
         "stopPatience": 50,
+        "lang": "zh",
     }
     assert set(changed) == {s.name for s in ours}
     settings.update(changed)
@@ -509,9 +534,19 @@ def test_our_keys_are_written_only_when_not_at_their_default():
     assert written == (
         EXAMPLE_1 + "&optimizer=adam&loss=crossEntropy&init=he&dropout=0.2&speed=max"
         "&data=3f2a9c0b1d4e5f60718293a4&classes=3&lrSchedule=step&lrDecayEpochs=50&lrDecayFactor=0.3&stopEpoch=100&stopTestLoss=0.2"
-        "&stopTestAccuracy=90&stopPatience=50"
+        "&stopTestAccuracy=90&stopPatience=50&lang=zh"
     )
     assert parse_hash(written).settings == settings
+
+
+def test_a_language_we_do_not_have_means_english_without_a_notice():
+    for value in ("xx", "EN", "zh-CN", "%3Cb%3E", ""):
+        parsed = parse_hash(f"seed=1&lang={value}")
+        assert parsed.settings["lang"] == "en" and parsed.notices == [], value
+        assert "lang" not in write_hash(parsed.settings)
+    parsed = parse_hash("seed=1&lang=zh")
+    assert parsed.settings["lang"] == "zh" and parsed.notices == []
+    assert write_hash(parsed.settings).endswith("&lang=zh")
 
 
 def test_our_keys_read_from_a_link():
@@ -805,7 +840,7 @@ def assert_printable(notice: str):
 def test_hostile_links_never_raise_and_never_write_html(raw):
     written, parsed = canonical(raw)
     assert_safe(written)
-    for notice in parsed.notices:
+    for notice in texts(parsed):
         assert_printable(notice)
         assert len(notice) < 300
     rewritten, reparsed = canonical(written)
@@ -865,7 +900,7 @@ def test_fuzzed_links_never_raise_and_canonical_form_is_stable():
         raw = random_link(stream)
         written, parsed = canonical(raw)
         assert_safe(written)
-        for notice in parsed.notices:
+        for notice in texts(parsed):
             assert_printable(notice)
         rewritten, reparsed = canonical(written)
         assert rewritten == written, raw

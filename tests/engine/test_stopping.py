@@ -6,6 +6,7 @@ import numpy as np
 from engine.session import Session
 from engine.share_hash import parse_hash, write_hash
 from engine.stopping import StopRule, StopWatch
+from server.i18n import english
 
 
 def _session(**values):
@@ -15,7 +16,9 @@ def _session(**values):
 def test_stop_at_an_epoch_even_when_asked_for_more():
     session = _session(stopEpoch=7)
     assert session.step(20) == 7 and session.epoch == 7
-    assert session.stopped == (7, "Stopped at epoch 7, as asked.")
+    epoch, reason = session.stopped
+    assert epoch == 7 and (reason.code, reason.params) == ("stopped_epoch", {"epoch": 7})
+    assert english(reason) == "Stopped at epoch 7, as asked."
     assert session.step(5) == 0  # stopped until play or step again
     session.clear_divergence()  # what play does
     assert session.step(3) == 3 and session.epoch == 10 and session.stopped is None
@@ -30,7 +33,8 @@ def test_stop_at_a_test_loss_is_the_first_epoch_that_reaches_it():
     session = _session(stopTestLoss=target)
     session.step(40)
     assert session.epoch == first
-    assert session.stopped[1].startswith(f"Stopped at epoch {first}: the test loss")
+    assert session.stopped[1].code == "stopped_test_loss"
+    assert english(session.stopped[1]).startswith(f"Stopped at epoch {first}: the test loss")
     assert np.array_equal(session.network.params, _trained(first).network.params)  # the same run, cut there
 
 
@@ -45,7 +49,7 @@ def test_stop_at_a_test_accuracy():
         dataset="spiral", classes=3, stopTestAccuracy=60, networkShape=(8, 8), optimizer="adam", learningRate=0.01
     )
     session.step(500)
-    assert session.stopped is not None and "the test accuracy" in session.stopped[1]
+    assert session.stopped is not None and "the test accuracy" in english(session.stopped[1])
     assert session.metrics()["test"]["accuracy"] >= 0.6
     session.clear_divergence()
     session.step(1)
@@ -59,7 +63,8 @@ def test_stop_when_the_test_loss_has_not_improved():
     losses = [0.9, 0.5, 0.6, 0.55, 0.5, 0.7]
     reasons = [watch.after_epoch(rule, epoch, loss, None) for epoch, loss in enumerate(losses, 1)]
     # best 0.5 at epoch 2; epochs 3, 4, 5 do not beat it (0.5 is not below 0.5)
-    assert reasons[:4] == [None] * 4 and reasons[4].startswith("Stopped at epoch 5: the test loss has not improved")
+    assert reasons[:4] == [None] * 4 and reasons[4].code == "stopped_patience"
+    assert english(reasons[4]).startswith("Stopped at epoch 5: the test loss has not improved")
     assert watch.after_epoch(rule, 6, 0.1, None) is None  # fired once: disarmed
 
 

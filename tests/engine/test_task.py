@@ -9,10 +9,12 @@ import pytest
 
 from engine import k_class_datasets
 from engine.data_source import GeneratedData, make_data
+from engine.messages import Message
 from engine.rng import SeededStream
 from engine.session import Session
 from engine.share_hash import parse_hash, write_hash
 from engine.task import K_CLASS_PALETTE, TWO_CLASS_PALETTE, Task, regression_metrics, task_of
+from server.i18n import english
 
 # --- the task itself ----------------------------------------------------------
 
@@ -187,7 +189,7 @@ def test_a_regression_session_reports_r2_and_rmse():
 def test_bad_class_counts_in_a_link_take_the_nearest_allowed_value(value, used, notice):
     parsed = parse_hash(f"#dataset=spiral&classes={value}&seed=0.1")
     assert parsed.settings["classes"] == used
-    assert notice in parsed.notices
+    assert notice in [english(n) for n in parsed.notices]
     session = Session(parsed.settings)
     assert session.network.layer_sizes[-1] == (1 if used == 2 else used)
 
@@ -195,7 +197,8 @@ def test_bad_class_counts_in_a_link_take_the_nearest_allowed_value(value, used, 
 def test_classes_with_regression_are_ignored_with_a_notice():
     parsed = parse_hash("#problem=regression&classes=5&seed=0.1")
     assert parsed.settings["classes"] == 2
-    assert "Classes 5 does not apply to regression; ignored" in parsed.notices
+    assert Message("classes_regression", {"classes": 5}, ("problem", "classes")) in parsed.notices
+    assert "Classes 5 does not apply to regression; ignored" in [english(n) for n in parsed.notices]
     assert "classes=" not in write_hash(parsed.settings)
 
 
@@ -207,4 +210,4 @@ def test_classes_are_written_only_when_not_two_and_a_k_class_loss_is_chosen_quie
     assert "classes" not in write_hash(parse_hash("#dataset=gauss&seed=0.3").settings)
     asked = parse_hash("#dataset=gauss&classes=4&loss=squared&seed=0.3")
     assert asked.settings["loss"] == "crossEntropy"
-    assert "½ squared error does not suit 4 classes; using Cross-entropy" in asked.notices
+    assert "½ squared error does not suit 4 classes; using Cross-entropy" in [english(n) for n in asked.notices]

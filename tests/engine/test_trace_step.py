@@ -8,6 +8,7 @@ import pytest
 
 from engine.session import EditError, Session
 from engine.share_hash import parse_hash
+from server.i18n import english
 from tests.engine import numpy_reference
 
 
@@ -48,8 +49,10 @@ def test_the_trace_is_the_gradient_of_that_example():
 
 @pytest.mark.parametrize("index", [-1, 250, 10**9])
 def test_a_trace_of_a_point_that_does_not_exist_says_so(index):
-    with pytest.raises(EditError, match="no training point"):
+    with pytest.raises(EditError) as refused:
         session("#seed=0.1").trace(index)
+    assert refused.value.code == "trace_no_point" and refused.value.params == {"index": index, "last": 249}
+    assert "no training point" in english(refused.value.message)
 
 
 def test_gradient_and_delta_norms_are_the_last_updates_mean_gradients():

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
 
 from engine.example_data import example_dataset
 from engine.user_data import MAX_POINTS, DataError, UserDataset, build_dataset, parse_dataset, read_table
+from server.i18n import catalog, english
+
+
+@contextmanager
+def refused(pattern: str, code: str | None = None):
+    """Expect a DataError whose English words match `pattern` (and whose code is `code`)."""
+    with pytest.raises(DataError) as caught:
+        yield
+    assert re.search(pattern, english(caught.value.message)), english(caught.value.message)
+    if code is not None:
+        assert caught.value.code == code
+
 
 GOOD = b"a,b,label\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n2,2,dog\n"
 
@@ -177,33 +191,36 @@ BAD_FILES = [
 def test_every_bad_file_gets_a_message_naming_the_place_and_the_fix(body, kind, words):
     with pytest.raises(DataError) as caught:
         parse_dataset(body, kind)
-    message = str(caught.value)
+    message = english(caught.value.message)
     for word in words:
         assert word in message, (word, message)
     assert len(message) < 400
+    # Every such message has its words in Chinese too, with nothing left unfilled.
+    chinese = catalog("zh").render(caught.value.message)
+    assert chinese != message and "{" not in chinese.replace('{"', "")
 
 
 def test_bad_column_choices_are_explained():
     table = read_table(GOOD)
-    with pytest.raises(DataError, match="no column 'z' for x1.*a, b, label"):
+    with refused("no column 'z' for x1.*a, b, label"):
         build_dataset(table, x1="z")
-    with pytest.raises(DataError, match="both the column 'a'"):
+    with refused("both the column 'a'"):
         build_dataset(table, x1="a", x2="a")
-    with pytest.raises(DataError, match="both an input and the label"):
+    with refused("both an input and the label"):
         build_dataset(table, x1="a", x2="b", label="a")
-    with pytest.raises(DataError, match="problem must be"):
+    with refused("problem must be"):
         build_dataset(table, problem="clustering")
-    with pytest.raises(DataError, match="'label'.*'cat' is not a number"):
+    with refused("'label'.*'cat' is not a number"):
         build_dataset(table, problem="regression")
 
 
 def test_unscaled_values_must_lie_in_the_plane():
-    with pytest.raises(DataError, match="Row 3, column 'x1': 7 is outside the plane"):
+    with refused("Row 3, column 'x1': 7 is outside the plane"):
         parse_dataset(b"x1,x2,label\n1,2,a\n7,4,b\n5,6,a\n1,1,b\n", scale="none")
 
 
 def test_a_damaged_record_is_refused_plainly():
-    with pytest.raises(DataError, match="damaged"):
+    with refused("damaged"):
         UserDataset.from_bytes(b'{"format": "neural-playground.dataset", "version": 1}')
-    with pytest.raises(DataError, match="cannot read"):
+    with refused("cannot read"):
         UserDataset.from_bytes(b'{"format": "neural-playground.dataset", "version": 99}')

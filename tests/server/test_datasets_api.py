@@ -15,6 +15,7 @@ import pytest
 
 from engine.example_data import example_dataset
 from engine.user_data import parse_dataset
+from server.i18n import catalog, english
 from server.store import content_id
 from tests.engine.test_user_data import BAD_FILES
 
@@ -81,7 +82,10 @@ def test_json_uploads(server):
 def test_every_bad_file_gets_a_4xx_with_a_plain_detail(server, body, kind, words):
     status, answer = upload(server.url, body, content_type="application/json" if kind == "json" else "text/csv")
     assert 400 <= status < 500
-    assert set(answer) == {"detail"}
+    # The reason in English, and as a code with its parameters for the page's language.
+    assert set(answer) == {"detail", "code", "params"}
+    assert english(answer) == answer["detail"]
+    assert catalog("zh").has(answer["code"]) and catalog("zh").render(answer) != answer["detail"]
     for word in words:
         assert word in answer["detail"]
     assert request(server.url + "/healthz")[0] == 200
@@ -193,7 +197,10 @@ def test_an_unknown_id_opens_the_default_data_with_a_notice(server):
     try:
         header, _ = client.hello("data=0123456789abcdef01234567&seed=0.5")
         assert header["data"]["source"] == {"kind": "generated", "dataset": "circle"}
-        assert any("is not a data set on this server" in n for n in header["settings"]["notices"])
+        assert any(
+            n["code"] == "data_unknown" and "is not a data set on this server" in n["message"]
+            for n in header["settings"]["notices"]
+        )
         assert "data=" not in header["settings"]["hash"]
     finally:
         client.close()

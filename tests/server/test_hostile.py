@@ -7,35 +7,53 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from server.i18n import english
+
 from .support import Client
 
 
 @pytest.mark.parametrize(
-    "text, says",
+    "text, code, says",
     [
-        ("{not json", "not valid JSON"),
-        ("[1, 2, 3]", "JSON object"),
-        ('{"type": "explode"}', "unknown command type"),
-        ('{"type": "set", "settings": {"learningRate": "fast"}}', "Learning rate must be a number"),
-        ('{"type": "set", "settings": {"nonsense": 1}}', "no setting called"),
-        ('{"type": "set", "settings": {"activation": "toString"}}', "Activation must be one of"),
-        ('{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}', "value"),
+        ("{not json", "message_not_json", "not valid JSON"),
+        ("[1, 2, 3]", "command_not_object", "JSON object"),
+        ('{"type": "explode"}', "command_unknown", "unknown command type"),
+        (
+            '{"type": "set", "settings": {"learningRate": "fast"}}',
+            "setting_not_number",
+            "Learning rate must be a number",
+        ),
+        ('{"type": "set", "settings": {"nonsense": 1}}', "setting_unknown", "no setting called"),
+        ('{"type": "set", "settings": {"activation": "toString"}}', "setting_not_choice", "Activation must be one of"),
+        ('{"type": "set", "settings": {"lang": "xx"}}', "setting_not_choice", "Language must be one of en, zh"),
+        (
+            '{"type": "edit", "target": "weight", "layer": 1, "source": 0, "dest": 0, "value": Infinity}',
+            "field_invalid",
+            "value",
+        ),
         (
             '{"type": "edit", "target": "weight", "layer": 9, "source": 0, "dest": 0, "value": 1}',
+            "edit_no_layer",
             "layer 9 does not exist",
         ),
-        ('{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}', "node 99 does not exist"),
-        ('{"type": "focus", "node": {"layer": 1, "index": 50}}', "no node 50"),
-        ('{"type": "speed", "value": "warp"}', "value"),
-        ('{"type": "play", "extra": 1}', "extra"),
-        ('{"type": "hide", "name": "<script>", "hidden": true}', "name"),
+        (
+            '{"type": "edit", "target": "bias", "layer": 1, "node": 99, "value": 1}',
+            "edit_no_node",
+            "node 99 does not exist",
+        ),
+        ('{"type": "focus", "node": {"layer": 1, "index": 50}}', "focus_no_node", "no node 50"),
+        ('{"type": "speed", "value": "warp"}', "field_invalid", "value"),
+        ('{"type": "play", "extra": 1}', "field_invalid", "extra"),
+        ('{"type": "hide", "name": "<script>", "hidden": true}', "field_invalid", "name"),
     ],
 )
-def test_bad_command_gets_an_error_naming_the_problem(client, text, says):
+def test_bad_command_gets_an_error_naming_the_problem(client, text, code, says):
     client.hello("seed=0.3")
     client.send_raw(text)
     error = client.error()
-    assert says in error["message"]
+    # A code and its parameters for the page's words, and the same in English.
+    assert error["code"] == code and isinstance(error["params"], dict)
+    assert says in error["message"] and error["message"] == english(error)
     # the session carries on
     client.send(type="step")
     header, _ = client.frame(where=lambda h: h["epoch"] == 1)
@@ -121,5 +139,5 @@ def test_a_number_too_large_for_a_float_is_refused_politely(client):
     client.send_raw('{"type": "set", "settings": {"batchSize": 1' + "0" * 400 + "}}")
     header, _ = client.frame(where=lambda h: "batchSize=10&" in h.get("settings", {}).get("hash", ""))
     assert header["epoch"] == 0
-    assert any("Batch size" in n["message"] for n in client.notices)
+    assert any(n["params"].get("setting") == "batchSize" and "Batch size" in n["message"] for n in client.notices)
     assert not [e for e in client.errors if "could not do that" in e["message"]]

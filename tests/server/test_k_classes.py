@@ -59,7 +59,7 @@ def test_bad_class_counts_are_moved_with_a_notice_and_the_session_runs(server_ur
         client = Client(server_url)
         try:
             header, _ = client.hello(f"dataset=spiral&classes={value}&seed=0.2")
-            assert words in header["settings"]["notices"]
+            assert words in [notice["message"] for notice in header["settings"]["notices"]]
             assert header["settings"]["values"]["classes"] == used
             client.send(type="step")
             stepped, _ = client.frame(where=lambda h: h["epoch"] == 1)
@@ -69,7 +69,9 @@ def test_bad_class_counts_are_moved_with_a_notice_and_the_session_runs(server_ur
     client = Client(server_url)
     try:
         header, _ = client.hello("problem=regression&classes=5&seed=0.2")
-        assert "Classes 5 does not apply to regression; ignored" in header["settings"]["notices"]
+        notices = header["settings"]["notices"]
+        assert "Classes 5 does not apply to regression; ignored" in [notice["message"] for notice in notices]
+        assert [notice["code"] for notice in notices] == ["classes_regression"]
         assert "classes=" not in header["settings"]["hash"]
     finally:
         client.close()

@@ -149,7 +149,7 @@ def test_a_checkpoint_of_a_newer_format_or_damaged_is_refused_and_the_link_opens
             tab = Client(server.url)
             header, _ = tab.hello("seed=0.4&networkShape=2", resume=session_id)
             assert header["epoch"] == 0 and header["session"] != session_id  # the link's set-up
-            notices = [n.get("message", "") for n in tab.notices] + list(header["settings"].get("notices", []))
+            notices = [n.get("message", "") for n in tab.notices + header["settings"].get("notices", [])]
             assert any("could not be restored" in text and words in text for text in notices), notices
             tab.close()
     finally:

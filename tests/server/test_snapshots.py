@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from server import i18n
 from server.store import ID_PATTERN, open_store
 
 from .support import Client, ServerProcess
@@ -79,7 +80,9 @@ def test_a_snapshot_opens_paused_at_the_same_epoch_and_trains_on_exactly(server,
 def test_an_unknown_snapshot_opens_the_link_with_a_notice(client):
     header, _ = client.hello("seed=0.5", snapshot="0123456789abcdef01234567")
     assert header["epoch"] == 0 and "seed=0.5" in header["settings"]["hash"]
-    assert any("There is no saved network 0123456789abcdef01234567" in n for n in header["settings"]["notices"])
+    notices = header["settings"]["notices"]
+    assert any("There is no saved network 0123456789abcdef01234567" in n["message"] for n in notices)
+    assert [(n["code"], n["params"]) for n in notices] == [("snapshot_unknown", {"id": "0123456789abcdef01234567"})]
 
 
 def test_the_snapshot_page_and_its_missing_and_damaged_pages(server, client):
@@ -93,6 +96,11 @@ def test_the_snapshot_page_and_its_missing_and_damaged_pages(server, client):
     assert missing.value.code == 404
     text = missing.value.read().decode()
     assert "This saved network does not exist" in text and 'href="/"' in text
+    # In the language asked for, with the way back in it too.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.url + "/s/0123456789abcdef01234567?lang=zh")
+    text = missing.value.read().decode()
+    assert '<html lang="zh-CN">' in text and "这个保存的网络不存在" in text and 'href="/#lang=zh"' in text
 
     store = open_store(Path(server.data_home) / "neural-playground" / "store.sqlite3")
     try:
@@ -110,7 +118,9 @@ def test_the_snapshot_page_and_its_missing_and_damaged_pages(server, client):
     try:
         header, _ = other.hello("seed=0.5", snapshot=damaged)
         assert header["epoch"] == 0
-        assert any("cannot be opened" in n and "damaged" in n for n in header["settings"]["notices"])
+        assert any(
+            "cannot be opened" in n["message"] and "damaged" in n["message"] for n in header["settings"]["notices"]
+        )
         steps(other, 1)
     finally:
         other.close()
@@ -137,4 +147,8 @@ def test_the_export_endpoint_gives_a_saved_network_or_says_why_not(server, clien
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(server.url + f"/api/export?snapshot={diverged['id']}&format=numpy")
     assert refused.value.code == 422
-    assert "its training diverged" in json.loads(refused.value.read())["error"]
+    body = json.loads(refused.value.read())
+    assert "its training diverged" in body["error"]
+    # The reason as a message the page says in its language, the divergence inside it.
+    assert body["code"] == "export_diverged" and body["params"]["reason"]["code"].startswith("diverged_")
+    assert i18n.render(body, "zh").startswith("无法导出这个网络：训练已发散（学习率 10 使")

@@ -112,6 +112,10 @@ def test_a_foreign_host_is_refused_even_when_its_origin_agrees(server_url):
     connection.request("GET", "/", headers={"Host": "evil.example"})
     response = connection.getresponse()
     assert "does not serve the host evil.example" in response.read().decode()
+    # Said in the language the browser prefers.
+    connection.request("GET", "/", headers={"Host": "evil.example", "Accept-Language": "zh-CN,zh;q=0.9"})
+    response = connection.getresponse()
+    assert response.status == 421 and "这台服务器不为主机 evil.example 提供服务" in response.read().decode()
     with pytest.raises(InvalidStatus) as refused:
         # the socket goes to this machine; the URI (so Host) names evil.example
         with connect(

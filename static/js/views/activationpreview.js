@@ -6,6 +6,7 @@
 
 import { activation } from "./activationfns.js";
 import { freshContext } from "./canvas.js";
+import { choiceLabel, t } from "../i18n.js";
 
 const RANGE = 5;
 const FUNCTION_COLOUR = "#0877bd";
@@ -59,6 +60,6 @@ export class ActivationPreview {
     }
     canvas.dataset.activation = name;
     canvas.setAttribute("aria-label",
-      `${name}: the function in blue and its derivative in green, for inputs from −5 to 5`);
+      t("js.activation_preview", { name: choiceLabel("activation", name) }));
   }
 }

@@ -5,6 +5,8 @@
  * labels. Updated a few times a second while training.
  */
 
+import { t } from "../i18n.js";
+
 const MAX_WEIGHTS = 40;
 const REDRAW_MS = 250;
 
@@ -72,7 +74,7 @@ export class FormulaView {
     const lines = formulaLines(state);
     if (lines === null) {
       this.element.textContent =
-        `This network has more than ${MAX_WEIGHTS} weights: remove layers or neurons to see it written out.`;
+        t("js.formula_too_big", { max: MAX_WEIGHTS });
       this.element.dataset.lines = "0";
       return;
     }

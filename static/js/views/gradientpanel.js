@@ -11,6 +11,7 @@
 
 import { part } from "../part.js";
 import { freshContext } from "./canvas.js";
+import { t } from "../i18n.js";
 
 const COLOURS = ["#0877bd", "#f59322", "#2e8b57", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d35400",
                  "#2c3e50", "#8e44ad", "#27ae60"];
@@ -57,8 +58,8 @@ export class GradientPanel {
 
   layerName(l) {
     const last = this.layers.length - 2;
-    const from = l === 0 ? "inputs" : `hidden ${l}`;
-    const to = l === last ? "output" : `hidden ${l + 1}`;
+    const from = l === 0 ? t("js.gradient.inputs") : t("js.gradient.hidden", { n: l });
+    const to = l === last ? t("js.gradient.output") : t("js.gradient.hidden", { n: l + 1 });
     return `${from} → ${to}`;
   }
 
@@ -69,7 +70,7 @@ export class GradientPanel {
       const swatch = document.createElement("span");
       swatch.className = "swatch";
       swatch.style.background = COLOURS[l % COLOURS.length];
-      item.append(swatch, ` Layer ${l + 1}: ${this.layerName(l)}`);
+      item.append(swatch, ` ${t("js.gradient.layer", { n: l + 1, name: this.layerName(l) })}`);
       item.dataset.layer = String(l);
       return item;
     }));
@@ -79,7 +80,7 @@ export class GradientPanel {
     this.drawnAt = performance.now();
     this.canvas.dataset.points = String(this.history.length);
     this.deltas.textContent = this.deltaNorms?.length
-      ? "Size of δ now, layer by layer: " + this.deltaNorms.map((v, l) => `${l + 1}: ${format(v)}`).join(" · ")
+      ? t("js.gradient.deltas", { values: this.deltaNorms.map((v, l) => `${l + 1}: ${format(v)}`).join(" · ") })
       : "";
     for (const item of this.legend.children) {
       const latest = this.history.at(-1)?.[1]?.[Number(item.dataset.layer)];
@@ -91,7 +92,7 @@ export class GradientPanel {
     if (!values.length) {
       ctx.fillStyle = "#595959";
       ctx.font = "13px Roboto, sans-serif";
-      ctx.fillText("Train to see the gradients.", 12, 24);
+      ctx.fillText(t("js.gradient.empty"), 12, 24);
       return;
     }
     const low = Math.floor(Math.log10(Math.min(...values)));
@@ -112,8 +113,8 @@ export class GradientPanel {
       ctx.stroke();
       ctx.fillText(`1e${p}`, 4, y(10 ** p) + 4);
     }
-    ctx.fillText(`epoch ${first}`, left, height - 4);
-    const lastLabel = `epoch ${last}`;
+    ctx.fillText(t("js.gradient.epoch", { n: first }), left, height - 4);
+    const lastLabel = t("js.gradient.epoch", { n: last });
     ctx.fillText(lastLabel, width - 8 - ctx.measureText(lastLabel).width, height - 4);
     const layers = this.history[0][1].length;
     for (let l = 0; l < layers; l += 1) {

@@ -11,7 +11,7 @@ import { ActivationPreview } from "./activationpreview.js";
 import { FormulaView } from "./formula.js";
 import { GradientPanel } from "./gradientpanel.js";
 import { LessonsMenu } from "./lessons.js";
-import { LESSONS } from "./lessons-en.js";
+import { LESSONS } from "./lessons-list.js";
 import { SpaceView } from "./spaceview.js";
 import { TracePanel } from "./tracepanel.js";
 

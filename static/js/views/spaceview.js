@@ -15,6 +15,7 @@
 import { part } from "../part.js";
 import { freshContext } from "./canvas.js";
 import { layerOutputs, principalDirections } from "./forward.js";
+import { t } from "../i18n.js";
 
 const GRID_LINES = 13; // x1, x2 ∈ {-6, -5, …, 6}
 const LINE_SAMPLES = 60;
@@ -60,8 +61,8 @@ export class SpaceView {
   fillLayers(layers) {
     const hidden = layers.slice(1, -1);
     const previous = this.layerSelect.value;
-    this.layerSelect.replaceChildren(...hidden.map((units, l) => new Option(`Hidden layer ${l + 1} (${units})`, String(l))));
-    if (hidden.length === 0) this.layerSelect.append(new Option("No hidden layer", "-1"));
+    this.layerSelect.replaceChildren(...hidden.map((units, l) => new Option(t("js.space.layer", { layer: l + 1, units }), String(l))));
+    if (hidden.length === 0) this.layerSelect.append(new Option(t("js.space.no_layer"), "-1"));
     if ([...this.layerSelect.options].some((o) => o.value === previous)) this.layerSelect.value = previous;
     this.fillAxes();
   }
@@ -72,10 +73,10 @@ export class SpaceView {
     const previous = this.axesSelect.value;
     const options = [];
     for (let i = 0; i < units; i += 1) {
-      for (let j = i + 1; j < units; j += 1) options.push(new Option(`Neurons ${i + 1} and ${j + 1}`, `${i},${j}`));
+      for (let j = i + 1; j < units; j += 1) options.push(new Option(t("js.space.pair", { a: i + 1, b: j + 1 }), `${i},${j}`));
     }
-    if (units > 2) options.push(new Option("Principal directions", "pca"));
-    if (units === 1) options.push(new Option("Neuron 1", "0,0"));
+    if (units > 2) options.push(new Option(t("js.space.pca"), "pca"));
+    if (units === 1) options.push(new Option(t("js.space.one"), "0,0"));
     this.axesSelect.replaceChildren(...options);
     if ([...this.axesSelect.options].some((o) => o.value === previous)) this.axesSelect.value = previous;
     this.nextButton.disabled = this.axesSelect.options.length < 2;

@@ -10,6 +10,7 @@
  */
 
 import { part } from "../part.js";
+import { t } from "../i18n.js";
 
 const DOMAIN = 6;
 
@@ -100,29 +101,28 @@ export class TracePanel {
     const forward = this.stage < count;
     const layer = forward ? this.stage : 2 * count - 1 - this.stage;
     this.highlight(layer + 1);
-    const name = layer === count - 1 ? "the output" : `hidden layer ${layer + 1}`;
-    this.stepLabel.textContent = forward
-      ? `Forward, ${name} (${this.stage + 1} of ${this.stages()})`
-      : `Backward, ${name} (${this.stage + 1} of ${this.stages()})`;
+    const name = layer === count - 1 ? t("js.trace.output") : t("js.trace.hidden", { n: layer + 1 });
+    this.stepLabel.textContent = t(forward ? "js.trace.forward" : "js.trace.backward",
+      { name, step: this.stage + 1, steps: this.stages() });
     const sources = layer === 0 ? trace.features : trace.layers[layer - 1].a;
     const sourceName = (i) => (layer === 0 ? this.featureLabel(i) : `a${i + 1}`);
     const weights = this.state?.weights?.[layer] || [];
     const biases = this.state?.biases?.[layer] || [];
     const { z, a, delta } = trace.layers[layer];
-    const lines = [`Point ${trace.index}: (${fmt(trace.input[0])}, ${fmt(trace.input[1])}), label ${fmt(trace.label)}`];
+    const lines = [t("js.trace.point",
+      { index: trace.index, x1: fmt(trace.input[0]), x2: fmt(trace.input[1]), label: fmt(trace.label) })];
     z.forEach((zj, j) => {
       if (forward) {
         const terms = sources.map((v, i) => `${fmt(weights[i]?.[j])}·${fmt(v)}`).join(" + ");
-        lines.push(`neuron ${j + 1}: z = ${fmt(biases[j])} + ${terms} = ${fmt(zj)};  a = f(z) = ${fmt(a[j])}`);
+        lines.push(t("js.trace.forward_line", { n: j + 1, bias: fmt(biases[j]), terms, z: fmt(zj), a: fmt(a[j]) }));
       } else {
-        const how = layer === count - 1
-          ? `δ = ∂E/∂ŷ · f′(z)`
-          : `δ = (Σ w·δ of the layer above) · f′(z)`;
+        const how = t(layer === count - 1 ? "js.trace.delta_output" : "js.trace.delta_hidden");
         const grads = sources.map((v, i) => `${sourceName(i)}: ${fmt(trace.weightGradients[layer][i][j])}`).join(", ");
-        lines.push(`neuron ${j + 1}: ${how} = ${fmt(delta[j])};  weight gradients δ·a (${grads}); bias gradient ${fmt(trace.biasGradients[layer][j])}`);
+        lines.push(t("js.trace.backward_line",
+          { n: j + 1, how, delta: fmt(delta[j]), grads, bias: fmt(trace.biasGradients[layer][j]) }));
       }
     });
-    if (!forward && layer === count - 1) lines.push(`error of this example: ${fmt(trace.error)}`);
+    if (!forward && layer === count - 1) lines.push(t("js.trace.error", { error: fmt(trace.error) }));
     this.output.textContent = lines.join("\n");
     this.output.dataset.stage = forward ? `forward-${layer + 1}` : `backward-${layer + 1}`;
   }
