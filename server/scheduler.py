@@ -6,7 +6,8 @@ serving every tab; with an engine that releases the GIL the pool uses every
 core. Sessions take turns by fair queuing: each session's `Account` records
 the engine seconds it has used, and a free thread always takes the waiting
 turn of the session that has used least (a session that was idle starts
-level with the least-served waiting one, so idling banks no credit). A
+level with the least-served waiting one, so idling banks no credit, and no
+session stands more than MAX_LEAD_SECONDS ahead, so none waits long). A
 light tab is therefore served next even beside heavy ones, and a heavy
 session's turn is kept short: `slice_seconds()` is its share of the engine
 for one frame, and the turn trains only as many examples as that allows,
@@ -42,6 +43,12 @@ ENGINE_SHARE = 0.75  # of each thread's frame time, the rest is drawing frames a
 MIN_SLICE_SECONDS = 0.002
 MAX_SLICE_SECONDS = 0.012
 MAX_SPACING_SECONDS = 1.0  # even the heaviest session shows a frame a second
+# How far ahead of the others a session's used time may stand. Fair queuing
+# serves the least-served first; without a bound, one slow turn (a first
+# turn while the engine still loads, a collector pause) put a tab seconds of
+# engine time ahead of a class of 30, and it waited for all of them to catch
+# up: 10 s without a frame.
+MAX_LEAD_SECONDS = 0.05
 DEMAND_WINDOW_SECONDS = 0.5  # a session that had a turn this recently competes for the next frame
 
 
@@ -99,7 +106,7 @@ class FairScheduler:
             raise RuntimeError("this session already has a turn waiting or running")
         self._loop = asyncio.get_running_loop()
         account.busy = True
-        account.used = max(account.used, self._clock)
+        account.used = min(max(account.used, self._clock), self._clock + MAX_LEAD_SECONDS)
         future = self._loop.create_future()
         heapq.heappush(self._waiting, (account.used, next(self._order), account, job, future, heavy))
         self._start_waiting()
@@ -124,10 +131,11 @@ class FairScheduler:
         longest slice: a large network, whose grids alone cannot be split)
         waits its cost over its share of the pool, so it shows fewer frames
         instead of taking other sessions' time; at most MAX_SPACING_SECONDS.
-        Light sessions are not spaced: fair queuing already orders them, and
-        spacing them by one slow turn (a collector pause, a busy machine) once
-        left a tab without frames for seconds."""
-        if account.cost <= MAX_SLICE_SECONDS:
+        Light sessions (and one whose latest turn was light) are not spaced:
+        fair queuing already orders them, and spacing them by one slow turn (a
+        collector pause, a busy machine) once left a tab without frames for
+        seconds."""
+        if min(account.cost, account.last_cost) <= MAX_SLICE_SECONDS:
             return 0.0
         return min(MAX_SPACING_SECONDS, account.cost * self._demand() / self.threads)
 
