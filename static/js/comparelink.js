@@ -19,6 +19,8 @@ function decodeHalf(text) {
 }
 
 /** The two halves of a compare hash (without its '#'). */
+import { lang } from "./i18n.js";
+
 export function readCompareHash(hash) {
   const halves = { a: "", b: "" };
   for (const item of hash.replace(/^#/, "").split("&")) {
@@ -36,5 +38,8 @@ export function compareHash(a, b) {
 
 /** The compare page's address for two share-link hashes. */
 export function compareUrl(a, b) {
-  return `/compare#${compareHash(a, b)}`;
+  // The compare page is rendered in the language of the page that opens it
+  // (the server cannot see the halves' `lang=`: a hash is not sent).
+  const query = lang !== "en" ? `?lang=${encodeURIComponent(lang)}` : "";
+  return `/compare${query}#${compareHash(a, b)}`;
 }
