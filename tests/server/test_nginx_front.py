@@ -12,6 +12,7 @@ import time
 import urllib.request
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from ..live_server import ServerProcess
 from ..nginx_front import NginxFront
@@ -121,18 +122,21 @@ def test_sessions_resume_on_the_other_process_after_kill_9(cluster):
     seen, _ = training.frame(where=lambda h: h["playing"] and h["epoch"] >= 1)
     first_epoch = seen["epoch"]
     time.sleep(CHECKPOINT_SECONDS + 1.5)  # at least one checkpoint of it while it trains
-    while True:  # the last frame before the kill
-        try:
-            kind, header, _ = training.receive(timeout=0.05)
-            if kind == "frame":
-                seen = header
-        except TimeoutError:
-            break
-    rate = (seen["epoch"] - first_epoch) / (time.monotonic() - started)
     victim, survivor = servers[home], servers[1 - home]
     os.kill(victim.process.pid, signal.SIGKILL)
+    killed = time.monotonic()
     victim.process.wait()
     victim.process = None
+    # Every frame the process sent before it died is still to be read: the last is
+    # the furthest the tab saw (reading before the kill never ends: frames keep coming).
+    while True:
+        try:
+            kind, header, _ = training.receive(timeout=1.0)
+        except (TimeoutError, ConnectionClosed):
+            break
+        if kind == "frame":
+            seen = header
+    rate = (seen["epoch"] - first_epoch) / (killed - started)
     paused.close()
     training.close()
     # The page reconnects with the same tab id and its session id: nginx sends
