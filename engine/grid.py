@@ -18,12 +18,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import grid_kernel
 from .features import FEATURES, feature_matrix
 
 GRID_SIZE = 100
 THUMB_SIZE = 10
 EXTENT = 6.0
-_BLOCK = GRID_SIZE // THUMB_SIZE
 
 
 @lru_cache(maxsize=1)
@@ -45,14 +45,12 @@ def all_feature_values() -> np.ndarray:
 
 
 def block_means(values: np.ndarray) -> np.ndarray:
-    """(m, 10000) grid values, one row per node → (m, 10, 10) thumbnails of 10×10 block means."""
-    m = values.shape[0]
-    # Sum the ten rows of each block first (contiguous slices of 100), then
-    # the ten columns: both much faster than one reduction over two strided axes.
-    rows = values.reshape(m, THUMB_SIZE, _BLOCK, GRID_SIZE).sum(axis=2)
-    blocks = rows.reshape(m, THUMB_SIZE, THUMB_SIZE, _BLOCK).sum(axis=3)
-    blocks *= np.float32(1 / (_BLOCK * _BLOCK))
-    return blocks
+    """(m, 10000) grid values, one row per node → (m, 10, 10) thumbnails of 10×10
+    block means (the picture kernel: compiled, GIL released)."""
+    values = np.ascontiguousarray(values, dtype=np.float32)
+    thumbs = np.empty((values.shape[0], THUMB_SIZE, THUMB_SIZE), np.float32)
+    grid_kernel.block_means(values, thumbs)
+    return thumbs
 
 
 @lru_cache(maxsize=1)
@@ -66,13 +64,14 @@ def feature_thumbnails() -> np.ndarray:
 class GridPicture:
     """One frame's grids for a network.
 
-    `layers` are the network's values over the grid, one (units_l, 10000)
-    array per non-input layer (one row per node), the last being the
-    displayed output (1, 10000). `active` names the features the network
-    reads, in input order.
+    `nodes` (N - k, 10000) holds the network's values over the grid, one row
+    per non-input node, layer by layer; `layers` are its views per non-input
+    layer (units_l, 10000), the last being the displayed output (K, 10000).
+    `active` names the features the network reads, in input order.
     """
 
-    def __init__(self, layers: list[np.ndarray], active: list[str]):
+    def __init__(self, nodes: np.ndarray, layers: list[np.ndarray], active: list[str]):
+        self.nodes = nodes
         self.layers = layers
         self.active = active
 
@@ -80,8 +79,8 @@ class GridPicture:
     def of(cls, network, active: list[str]) -> GridPicture:
         names = list(FEATURES)
         rows = [names.index(name) for name in active]
-        inputs = all_feature_values()[rows]
-        return cls(network.node_values(inputs), active)
+        nodes = network.node_grid(all_feature_values()[rows])
+        return cls(nodes, network.layer_rows(nodes), active)
 
     def output(self) -> np.ndarray:
         """(100, 100) float32: the network's output."""
@@ -90,10 +89,10 @@ class GridPicture:
     def thumbnails(self, outputs: bool = False) -> np.ndarray:
         """(7 + hidden units [+ K], 10, 10) float32: all features, then hidden
         nodes layer by layer, then (with `outputs`) each output node."""
-        drawn = self.layers if outputs else self.layers[:-1]
+        drawn = len(self.nodes) if outputs else len(self.nodes) - len(self.layers[-1])
         if not drawn:
             return feature_thumbnails()
-        return np.concatenate([feature_thumbnails(), *(block_means(layer) for layer in drawn)], axis=0)
+        return np.concatenate([feature_thumbnails(), block_means(self.nodes[:drawn])], axis=0)
 
     def winners(self) -> tuple[np.ndarray, np.ndarray]:
         """For K output probabilities (K, 10000): the winning class (100, 100)

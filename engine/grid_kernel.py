@@ -158,3 +158,27 @@ def node_values(inputs, params, sizes, poff, act, head, out):
                 total += v
             for j in range(first, row):
                 out[j, e] = out[j, e] / total
+
+
+@numba.njit(**_JIT)
+def block_means(values, thumbs):
+    """values (m, S·S) float32, one node's grid per row (row-major S×S, S = B·T)
+    → thumbs (m, T, T) float32: the mean of each B×B block (B = S / T)."""
+    m = values.shape[0]
+    size = int(np.sqrt(values.shape[1]) + 0.5)
+    thumb = thumbs.shape[1]
+    block = size // thumb
+    scale = _F(1.0 / (block * block))
+    for node in range(m):
+        for i in range(thumb):
+            for j in range(thumb):
+                thumbs[node, i, j] = _ZERO
+            for r in range(i * block, (i + 1) * block):
+                start = r * size
+                for j in range(thumb):
+                    total = _ZERO
+                    for c in range(start + j * block, start + (j + 1) * block):
+                        total += values[node, c]
+                    thumbs[node, i, j] += total
+            for j in range(thumb):
+                thumbs[node, i, j] *= scale

@@ -169,20 +169,28 @@ class Network:
 
     # --- drawing ------------------------------------------------------------------
 
-    def node_values(self, inputs: np.ndarray) -> list[np.ndarray]:
+    def node_grid(self, inputs: np.ndarray) -> np.ndarray:
         """For drawing grids: `inputs` (k, n), one row per active input node →
-        for every non-input layer, (units_l, n) float32, one row per node; the
-        last is the head's displayed prediction (K, n). Rows per node keep each
+        (N - k, n) float32, one row per non-input node, layer by layer, the
+        last K rows the head's displayed prediction. Rows per node keep each
         node's grid contiguous, which is what thumbnails and hover read.
         Computed by the float32 picture kernel (`engine/grid_kernel.py`)."""
         a = np.ascontiguousarray(inputs, dtype=np.float32)
-        sizes = self.layer_sizes
-        out = np.empty((sum(sizes[1:]), a.shape[1]), np.float32)
+        out = np.empty((sum(self.layer_sizes[1:]), a.shape[1]), np.float32)
         grid_kernel.node_values(
             a, self.params, self.sizes, self.param_offsets, self.activation_code, self.head_code, out
         )
-        bounds = np.cumsum(sizes[1:])
-        return [out[end - units : end] for units, end in zip(sizes[1:], bounds)]
+        return out
+
+    def node_values(self, inputs: np.ndarray) -> list[np.ndarray]:
+        """`node_grid` split by layer: (units_l, n) float32 views per non-input layer."""
+        return self.layer_rows(self.node_grid(inputs))
+
+    def layer_rows(self, nodes: np.ndarray) -> list[np.ndarray]:
+        """Rows of every non-input node (N - k, ...) → views per non-input layer."""
+        sizes = self.layer_sizes[1:]
+        ends = np.cumsum(sizes)
+        return [nodes[end - units : end] for units, end in zip(sizes, ends)]
 
 
 class NodeScratch:
