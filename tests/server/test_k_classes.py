@@ -1,6 +1,7 @@
 """K classes over the wire: the layout ends with K, the map comes as winner
-and confidence grids, every frame carries accuracy and the confusion matrix
-(or R² and RMSE), and bad class counts in a link are moved with a notice."""
+and confidence grids, frames carry accuracy and the confusion matrix (or R²
+and RMSE: every paused frame, every fourth while playing), and bad class
+counts in a link are moved with a notice."""
 
 from __future__ import annotations
 
@@ -87,3 +88,25 @@ def test_changing_classes_live_rebuilds_with_k_outputs(client):
     client.send(type="set", settings={"classes": 0})
     client.frame(where=lambda h: h.get("settings") is not None and h["settings"]["values"]["classes"] == 2)
     assert any("Classes 0 is outside 2–8; using 2" in n["message"] for n in client.notices)
+
+
+def test_metrics_travel_in_every_fourth_frame_while_playing_and_in_every_paused_one(client):
+    client.hello("dataset=xor&seed=0.4")
+    client.send(type="play")
+    playing = []
+    while len(playing) < 24:
+        header = client.frame()[0]
+        if header["playing"]:
+            playing.append("metrics" in header)
+    runs, gap = [], 0
+    for has in playing:
+        gap = 0 if has else gap + 1
+        runs.append(gap)
+    assert max(runs) <= 3 and sum(playing) >= 24 // 4 - 1  # never more than three frames without
+    assert sum(playing) < len(playing)  # and not in every one
+    client.send(type="pause")
+    paused = client.frame(where=lambda h: not h["playing"])[0]
+    assert "metrics" in paused
+    client.send(type="step")
+    stepped = client.frame(where=lambda h: not h["playing"] and h["epoch"] > paused["epoch"])[0]
+    assert stepped["metrics"]["test"]["accuracy"] is not None
