@@ -390,8 +390,10 @@ class FrameHeader(BaseModel):
     playing: bool
     trainLoss: float | None
     testLoss: float | None
-    weights: list[list[list[float]]]
-    biases: list[list[float]]
+    # null: a value that overflowed inside an epoch, before the divergence guard
+    # puts the epoch's starting weights back at its end (JSON has no inf or NaN)
+    weights: list[list[list[float | None]]]
+    biases: list[list[float | None]]
     dead: list[list[list[int]]]
     layoutVersion: int
     dataVersion: int
