@@ -126,23 +126,24 @@ class Network:
     def scratch(self) -> NodeScratch:
         return NodeScratch(self.num_nodes)
 
-    def predict(self, features: np.ndarray) -> np.ndarray:
-        """The displayed prediction for F (n, k): (n,) with one output, else (n, K)."""
-        x = _rows(features)
-        out = np.empty((len(x), self.layer_sizes[-1]))
-        s = self.scratch()
-        kernel.predict(
-            x,
+    def kernel_args(self) -> tuple:
+        """What every kernel pass reads of the network, in the kernel's order:
+        params, sizes, parameter offsets, node offsets, activation and head codes."""
+        return (
             self.params,
             self.sizes,
             self.param_offsets,
             self.node_offsets,
             self.activation_code,
             self.head_code,
-            s.work,
-            s.rng,
-            out,
         )
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """The displayed prediction for F (n, k): (n,) with one output, else (n, K)."""
+        x = _rows(features)
+        out = np.empty((len(x), self.layer_sizes[-1]))
+        s = self.scratch()
+        kernel.predict(x, *self.kernel_args(), s.work, s.rng, out)
         return out[:, 0].copy() if out.shape[1] == 1 else out
 
     def errors(self, features: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -151,20 +152,7 @@ class Network:
         y = np.ascontiguousarray(targets, dtype=np.float64).reshape(-1)
         out = np.empty(len(x))
         s = self.scratch()
-        kernel.errors(
-            x,
-            y,
-            self.params,
-            self.sizes,
-            self.param_offsets,
-            self.node_offsets,
-            self.activation_code,
-            self.head_code,
-            s.work,
-            s.rng,
-            s.errs,
-            out,
-        )
+        kernel.errors(x, y, *self.kernel_args(), s.work, s.rng, s.errs, out)
         return out
 
     # --- drawing ------------------------------------------------------------------

@@ -360,18 +360,8 @@ class Trainer:
     def _forward_args(self) -> tuple:
         """What every kernel forward pass reads: the network's parameters and
         layout, then the scratch buffers (work, dropout stream, errors)."""
-        network, s = self.network, self.scratch
-        return (
-            network.params,
-            network.sizes,
-            network.param_offsets,
-            network.node_offsets,
-            network.activation_code,
-            network.head_code,
-            s.work,
-            s.rng,
-            s.errs,
-        )
+        s = self.scratch
+        return (*self.network.kernel_args(), s.work, s.rng, s.errs)
 
     def _set_losses(self, train: float, test: float) -> None:
         self._losses = (train, test)
