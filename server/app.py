@@ -23,9 +23,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from engine.messages import Message
-from engine.training import warm_up
+from engine.training import warm_up as warm_up_engine
 
-from . import datasets_api, export_api, logs, pages, readiness
+from . import datasets_api, export_api, frames, logs, pages, readiness
 from .admission import LocalLedger, SharedLedger
 from .assets import asset_dir
 from .checkpoints import Checkpoints
@@ -48,6 +48,12 @@ REAP_EVERY_SECONDS = 5.0
 GIL_SWITCH_SECONDS = 0.0005
 
 
+def _warm_up() -> None:
+    """Every compiled kernel a frame needs: the engine's and the encoder's."""
+    warm_up_engine()
+    frames.warm_up()
+
+
 def create_app(options: ServerOptions | None = None, store: Store | None = None, **overrides) -> FastAPI:
     """The playground app with `options` (see `ServerOptions`; keyword
     `overrides` replace single options, e.g. `create_app(max_sessions=5)`).
@@ -67,7 +73,7 @@ def create_app(options: ServerOptions | None = None, store: Store | None = None,
         # not in a tab's first frame. The very first start after an install
         # compiles it (tens of seconds of CPU): in a thread, so the server
         # answers meanwhile; a tab that needs the kernel before then waits for it.
-        app.state.warm = threading.Thread(target=warm_up, name="kernel-warm-up", daemon=True)
+        app.state.warm = threading.Thread(target=_warm_up, name="kernel-warm-up", daemon=True)
         app.state.warm.start()
         # Everything loaded so far lives as long as the server: keep it out of
         # the collector's full passes, which otherwise stall the loop now and then.
