@@ -26,7 +26,7 @@ class Transport:
     def __init__(self, websocket: WebSocket):
         self.websocket = websocket
         self.outbox: deque[str] = deque()
-        self.wake = asyncio.Event()  # something arrived or the socket closed
+        self._waiter: asyncio.Future | None = None  # the session loop's `wait`, while it waits
         self.closed = False
         self.closing: tuple[int, str] | None = None  # close with (code, reason) once the outbox is sent
         self.abuse = AbuseCounter()
@@ -50,7 +50,7 @@ class Transport:
 
     def close_after_outbox(self, code: int, reason: str) -> None:
         self.closing = (code, reason)
-        self.wake.set()
+        self.wake()
 
     async def receive_loop(self, deliver: Callable[[object], None]) -> None:
         """Read messages until the socket closes; valid commands go to `deliver`."""
@@ -73,13 +73,13 @@ class Transport:
                         self.close_after_outbox(CLOSE_POLICY, ABUSE_REASON)
                 else:
                     deliver(command)
-                self.wake.set()
+                self.wake()
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
             if self.closing is None:
                 self.closed = True
-            self.wake.set()
+            self.wake()
 
     async def flush(self) -> None:
         while self.outbox and not self.closed:
@@ -99,10 +99,29 @@ class Transport:
                 pass
         self.closed = True
 
+    def wake(self) -> None:
+        """Something arrived or the socket closed: end a `wait` under way."""
+        if self._waiter is not None:
+            _release(self._waiter)
+
     async def wait(self, seconds: float | None) -> None:
-        """Until something arrives, or `seconds` pass (None: no limit)."""
-        self.wake.clear()
+        """Until something arrives, or `seconds` pass (None: no limit).
+
+        A bare future and a timer: the session loop waits once per frame of
+        every tab, and `asyncio.wait_for` around an Event made a task, a
+        timeout and their callbacks each time, a visible part of the loop's
+        time in a class of 30."""
+        loop = asyncio.get_running_loop()
+        self._waiter = waiter = loop.create_future()
+        timer = None if seconds is None else loop.call_later(seconds, _release, waiter)
         try:
-            await asyncio.wait_for(self.wake.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
-            pass
+            await waiter
+        finally:
+            self._waiter = None
+            if timer is not None:
+                timer.cancel()
+
+
+def _release(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
