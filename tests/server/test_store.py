@@ -114,6 +114,28 @@ def test_sqlite_keeps_everything_after_a_restart(tmp_path):
     again.close()
 
 
+def test_sqlite_upgrades_a_schema_1_file_and_drops_expired_items_by_its_index(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    with sqlite3.connect(path) as db:  # a file as the first schema wrote it
+        db.execute(
+            "CREATE TABLE items (kind TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, "
+            "created REAL NOT NULL, expires REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+        )
+        db.execute("INSERT INTO items VALUES ('dataset', '0123456789abcdef01234567', x'01', 0, NULL)")
+        db.execute("INSERT INTO items VALUES ('checkpoint', 'old', x'02', 0, 1.0)")
+        db.execute("PRAGMA user_version=1")
+    store = SQLiteStore(path)
+    assert store.get_dataset("0123456789abcdef01234567") == b"\x01"
+    plan = store._db.execute(
+        "EXPLAIN QUERY PLAN DELETE FROM items WHERE expires IS NOT NULL AND expires <= 5"
+    ).fetchall()
+    assert "items_expires" in str(plan)  # not a scan of every row and its body
+    store.put_checkpoint("session-1", b"new", ttl_seconds=60)  # a write drops what expired
+    raw = store._db.execute("SELECT key FROM items ORDER BY key").fetchall()
+    assert raw == [("0123456789abcdef01234567",), ("session-1",)]
+    store.close()
+
+
 def test_sqlite_refuses_a_file_from_a_newer_version(tmp_path):
     path = tmp_path / "store.sqlite3"
     SQLiteStore(path).close()
