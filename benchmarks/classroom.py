@@ -40,6 +40,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.lean_socket import LeanSocket  # noqa: E402
 from server.frames import decode_frame  # noqa: E402
 
 
@@ -100,7 +101,7 @@ def get_json(url: str) -> dict:
 
 
 async def student(url: str, link: str, index: int, seconds: float, speed: str, results: list) -> None:
-    async with websockets.connect(url, max_size=2**24) as socket_:
+    async with LeanSocket(url) as socket_:
         await socket_.send(json.dumps({"type": "hello", "hash": f"{link}&seed=0.{index:05d}".lstrip("&")}))
         await socket_.send(json.dumps({"type": "speed", "value": speed}))
         await socket_.send(json.dumps({"type": "play"}))
@@ -112,10 +113,7 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
                 rate = 0.1 if rate == 0.03 else 0.03
                 await socket_.send(json.dumps({"type": "set", "settings": {"learningRate": rate}}))
                 pending = (now, f"learningRate={rate}&")
-            try:
-                message = await asyncio.wait_for(socket_.recv(), timeout=5)
-            except asyncio.TimeoutError:
-                continue
+            message = await socket_.recv(timeout=5)
             if not isinstance(message, bytes):
                 continue
             header, _ = decode_frame(message)
@@ -135,16 +133,13 @@ HEAVY_LINK = "problem=regression&networkShape=16,16,16,16,16,16,16,16&batchSize=
 
 async def heavy_student(url: str, index: int, seconds: float) -> None:
     """A tab with the largest network at "Fastest" that reads every frame."""
-    async with websockets.connect(url, max_size=2**24) as socket_:
+    async with LeanSocket(url) as socket_:
         await socket_.send(json.dumps({"type": "hello", "hash": f"{HEAVY_LINK}&seed=0.9{index:04d}"}))
         await socket_.send(json.dumps({"type": "speed", "value": "max"}))
         await socket_.send(json.dumps({"type": "play"}))
         started = time.perf_counter()
         while time.perf_counter() - started < seconds + 1:
-            try:
-                await asyncio.wait_for(socket_.recv(), timeout=1)
-            except asyncio.TimeoutError:
-                pass
+            await socket_.recv(timeout=1)
 
 
 async def flooding_student(url: str, index: int, seconds: float) -> None:

@@ -18,7 +18,6 @@ probabilities.
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from collections.abc import Callable
@@ -127,7 +126,7 @@ def _plain(value: Any) -> Any:
 def decode_frame(message: bytes) -> tuple[dict, dict[str, bytes]]:
     """The inverse of `encode_frame` (for tests and tools): header and named grids."""
     (length,) = struct.unpack_from("<I", message)
-    header = json.loads(message[4 : 4 + length])
+    header = orjson.loads(message[4 : 4 + length])
     payload = message[4 + length :]
     grids = {}
     for name, span in header["grids"].items():
