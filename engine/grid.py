@@ -44,6 +44,16 @@ def all_feature_values() -> np.ndarray:
     return values
 
 
+@lru_cache(maxsize=128)
+def feature_values(active: tuple[str, ...]) -> np.ndarray:
+    """(k, 10000) float32: the rows of `all_feature_values` a network with
+    inputs `active` reads (copied once per set of inputs, not every frame)."""
+    names = list(FEATURES)
+    values = np.ascontiguousarray(all_feature_values()[[names.index(name) for name in active]])
+    values.setflags(write=False)
+    return values
+
+
 def block_means(values: np.ndarray) -> np.ndarray:
     """(m, 10000) grid values, one row per node → (m, 10, 10) thumbnails of 10×10
     block means (the picture kernel: compiled, GIL released)."""
@@ -77,9 +87,7 @@ class GridPicture:
 
     @classmethod
     def of(cls, network, active: list[str]) -> GridPicture:
-        names = list(FEATURES)
-        rows = [names.index(name) for name in active]
-        nodes = network.node_grid(all_feature_values()[rows])
+        nodes = network.node_grid(feature_values(tuple(active)))
         return cls(nodes, network.layer_rows(nodes), active)
 
     def output(self) -> np.ndarray:
@@ -90,9 +98,12 @@ class GridPicture:
         """(7 + hidden units [+ K], 10, 10) float32: all features, then hidden
         nodes layer by layer, then (with `outputs`) each output node."""
         drawn = len(self.nodes) if outputs else len(self.nodes) - len(self.layers[-1])
-        if not drawn:
-            return feature_thumbnails()
-        return np.concatenate([feature_thumbnails(), block_means(self.nodes[:drawn])], axis=0)
+        features = feature_thumbnails()
+        thumbs = np.empty((len(features) + drawn, THUMB_SIZE, THUMB_SIZE), np.float32)
+        thumbs[: len(features)] = features
+        if drawn:
+            grid_kernel.block_means(self.nodes[:drawn], thumbs[len(features) :])
+        return thumbs
 
     def winners(self) -> tuple[np.ndarray, np.ndarray]:
         """For K output probabilities (K, 10000): the winning class (100, 100)

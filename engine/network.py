@@ -176,9 +176,11 @@ class Network:
 
     def layer_rows(self, nodes: np.ndarray) -> list[np.ndarray]:
         """Rows of every non-input node (N - k, ...) → views per non-input layer."""
-        sizes = self.layer_sizes[1:]
-        ends = np.cumsum(sizes)
-        return [nodes[end - units : end] for units, end in zip(sizes, ends)]
+        rows, start = [], 0
+        for units in self.layer_sizes[1:]:
+            rows.append(nodes[start : start + units])
+            start += units
+        return rows
 
 
 class NodeScratch:

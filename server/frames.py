@@ -91,16 +91,18 @@ def encode_frame(header: dict, blobs: dict[str, bytes]) -> bytes:
     """One binary frame: the header gains `grids` (name → [offset, length] in
     the payload, or None) and is written as JSON after its 4-byte length."""
     offsets: dict[str, list[int] | None] = {}
-    payload = bytearray()
+    parts: list[bytes] = []
+    size = 0
     for name, blob in blobs.items():
         if blob is None:
             offsets[name] = None
             continue
-        offsets[name] = [len(payload), len(blob)]
-        payload += blob
-    header = {**header, "grids": {**header.get("grids", {}), **offsets}}
+        offsets[name] = [size, len(blob)]
+        parts.append(blob)
+        size += len(blob)
+    header["grids"] = {**header.get("grids", {}), **offsets}
     text = header_json(header)
-    return struct.pack("<I", len(text)) + text + bytes(payload)
+    return b"".join([struct.pack("<I", len(text)), text, *parts])
 
 
 def header_json(header: dict) -> bytes:
@@ -183,7 +185,7 @@ class FrameWriter:
             "testLoss": test_loss,
             "weights": network.weights,
             "biases": network.biases,
-            "dead": [d.astype(np.uint8) for d in network.dead_links()],
+            "dead": dead_links(network),
             "layoutVersion": session.layout_version,
             "dataVersion": session.data_version,
             "settingsVersion": session.settings_version,
@@ -227,6 +229,19 @@ class FrameWriter:
             header["grids"] = {"focusNode": None}
         blobs = {**output_grids(session, picture), "focus": focus_blob}
         return encode_frame(header, blobs)
+
+
+def dead_links(network) -> list:
+    """Per non-input layer, (units_{l-1}, units_l) 0/1: which links are dead
+    (all alive, the usual case, from a cache per layer sizes)."""
+    if not network.dead.any():
+        return _no_dead_links(tuple(network.layer_sizes))
+    return [d.astype(np.uint8) for d in network.dead_links()]
+
+
+@cache
+def _no_dead_links(layer_sizes: tuple[int, ...]) -> list:
+    return [np.zeros((below, units), np.uint8) for below, units in zip(layer_sizes, layer_sizes[1:])]
 
 
 def output_grids(session: Session, picture) -> dict[str, bytes | None]:
