@@ -199,6 +199,7 @@ def serve(args) -> int:
     from .app import create_app
     from .httpguard import GuardedH11Protocol
     from .protocol import MAX_MESSAGE_BYTES
+    from .workers import Supervisor
 
     problem = _check_serve_arguments(args)
     if problem:
@@ -231,7 +232,12 @@ def serve(args) -> int:
         with tempfile.TemporaryDirectory(prefix="playground-") as shared:
             options = dataclasses.replace(options, shared_dir=shared)
             os.environ.update(options.to_env())
-            uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers, **common)
+            host, port = common.pop("host"), common.pop("port")
+            try:
+                return Supervisor(args.workers, host, port, common).run()
+            except OSError as error:
+                print(f"playground serve: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+                return 1
     else:
         uvicorn.run(create_app(options), **common)
     return 0

@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import orjson
+
 from engine.session import Session
 from engine.session_state import StateError, session_from_state
 
@@ -41,7 +43,7 @@ def saved_body(session: Session, hidden: dict, unknown: list, playing: bool = Fa
         "unknown": [list(pair) for pair in unknown],
         "playing": bool(playing),
     }
-    return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 @dataclass

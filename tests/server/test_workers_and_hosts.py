@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -13,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from .support import Client, running_server
+from .support import ROOT, Client, running_server
 
 
 def stats_of_each_worker(base: str, workers: int = 2, timeout: float = 30) -> dict[int, dict]:
@@ -156,3 +158,37 @@ def test_stats_answer_other_machines_only_with_the_token():
         assert refused.value.code == 403
         with urllib.request.urlopen(base + "/stats", timeout=5) as response:  # this machine itself
             assert "sessions" in json.loads(response.read())
+
+
+def test_two_workers_share_a_class_evenly():
+    """Each worker listens on its own socket (SO_REUSEPORT): the kernel spreads
+    the tabs, where one shared socket gave one worker 26 of 30."""
+    with running_server("--workers", "2", "--max-sessions-per-client", "40") as base:
+        assert len(stats_of_each_worker(base)) == 2, "both workers answer"
+        tabs = [Client(base) for _ in range(30)]
+        try:
+            for index, tab in enumerate(tabs):
+                tab.hello(f"seed=0.7{index:02d}")
+            held = sorted(figures["sessions"] for figures in stats_of_each_worker(base).values())
+            # 30 tabs hashed over two sockets: fewer than 5 on one side has odds of about 1 in 3,000.
+            assert sum(held) == 30 and held[0] >= 5, held
+        finally:
+            for tab in tabs:
+                tab.close()
+
+
+def test_a_second_server_on_the_same_port_is_refused_with_the_reason():
+    with running_server("--workers", "2") as base:
+        port = base.rsplit(":", 1)[1]
+        for workers in ("1", "2"):
+            second = subprocess.run(
+                [sys.executable, "-m", "server", "serve", "--port", port, "--workers", workers],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert second.returncode != 0
+            assert "address already in use" in second.stderr.lower(), second.stderr
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # the first one serves on
+            assert response.status == 200
