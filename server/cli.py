@@ -141,8 +141,8 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine-threads",
         type=int,
-        default=DEFAULTS.engine_threads,
-        help=f"threads that train sessions, taking turns (default {DEFAULTS.engine_threads})",
+        default=None,
+        help="threads per process that train sessions, taking turns (default 2, or 1 when the workers fill the cores)",
     )
     parser.add_argument(
         "--store",
@@ -170,7 +170,7 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_from(args) -> ServerOptions:  # noqa: F821
     """The server options the command line asked for."""
-    from .options import ServerOptions
+    from .options import ServerOptions, default_engine_threads
 
     return ServerOptions(
         bind_host=args.host,
@@ -182,7 +182,7 @@ def options_from(args) -> ServerOptions:  # noqa: F821
         hello_seconds=args.hello_seconds,
         head_seconds=args.head_seconds,
         max_connections=args.max_connections,
-        engine_threads=args.engine_threads,
+        engine_threads=args.engine_threads or default_engine_threads(args.workers),
         stats_token=args.stats_token,
         workers=args.workers,
         store=args.store or "",
@@ -265,7 +265,7 @@ def _prepare_engine() -> None:
 def _check_serve_arguments(args) -> str | None:
     """A plain-words problem with the serve options, or None."""
     for name in ("workers", "max_sessions", "max_sessions_per_client", "max_connections", "engine_threads"):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             return f"--{name.replace('_', '-')} must be 1 or more"
     for name in ("hold_seconds", "hello_seconds", "head_seconds"):
         if not getattr(args, name) > 0:

@@ -15,6 +15,17 @@ from dataclasses import asdict, dataclass, fields
 ENV_NAME = "PLAYGROUND_SERVER_OPTIONS"
 
 
+def default_engine_threads(workers: int, cores: int | None = None) -> int:
+    """Engine threads per process when `--engine-threads` is not given: two,
+    or one when the workers already fill the cores. Python code runs one
+    thread at a time per process, and a second engine thread only helps
+    while a core is free for its compiled kernels; with two workers on two
+    cores it mostly waits for the GIL (a class of 30: 50 frames/s a tab
+    with one thread per worker, 41–48 with two)."""
+    cores = cores or os.cpu_count() or 1
+    return 2 if cores >= 2 * max(1, workers) else 1
+
+
 @dataclass(frozen=True)
 class ServerOptions:
     """Options of one server (all workers share them)."""
@@ -28,7 +39,7 @@ class ServerOptions:
     hello_seconds: float = 10.0  # a new websocket must say hello within this time
     head_seconds: float = 10.0  # an HTTP request (or websocket upgrade) must arrive in full within this time
     max_connections: int = 1000  # open connections at once, per worker (bounded by the file limit)
-    engine_threads: int = 2  # threads that train sessions, taking turns
+    engine_threads: int = 2  # threads that train sessions, taking turns (the command line: `default_engine_threads`)
     stats_token: str = ""  # lets /stats answer clients other than localhost
     store: str = ""  # the store's SQLite file ("" = the default in the user's data directory)
     shared_dir: str = ""  # where workers keep their common session count (set for --workers > 1)

@@ -15,6 +15,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from server.options import default_engine_threads
+
 from .support import ROOT, Client, running_server
 
 
@@ -164,7 +166,9 @@ def test_two_workers_share_a_class_evenly():
     """Each worker listens on its own socket (SO_REUSEPORT): the kernel spreads
     the tabs, where one shared socket gave one worker 26 of 30."""
     with running_server("--workers", "2", "--max-sessions-per-client", "40") as base:
-        assert len(stats_of_each_worker(base)) == 2, "both workers answer"
+        workers = stats_of_each_worker(base)
+        assert len(workers) == 2, "both workers answer"
+        assert all(figures["engine_threads"] == default_engine_threads(2) for figures in workers.values())
         tabs = [Client(base) for _ in range(30)]
         try:
             for index, tab in enumerate(tabs):
@@ -175,6 +179,13 @@ def test_two_workers_share_a_class_evenly():
         finally:
             for tab in tabs:
                 tab.close()
+
+
+def test_engine_threads_default_to_one_per_worker_when_the_workers_fill_the_cores():
+    assert default_engine_threads(1, cores=2) == 2
+    assert default_engine_threads(2, cores=2) == 1
+    assert default_engine_threads(2, cores=8) == 2
+    assert default_engine_threads(1, cores=1) == 1
 
 
 def test_a_second_server_on_the_same_port_is_refused_with_the_reason():
