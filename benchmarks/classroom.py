@@ -2,7 +2,8 @@
 
 Starts `playground serve` on a loopback port, opens N websocket clients that
 each load the default network and press play, and measures for each client
-the frames per second it receives and how long a control change (the
+the frames per second it receives (from its first frame on; the wait for
+that first frame is reported apart) and how long a control change (the
 learning rate) takes to show in a frame; for the server, its memory per
 session and the event loop's lag. Prints one JSON line.
 
@@ -105,7 +106,8 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
         await socket_.send(json.dumps({"type": "hello", "hash": f"{link}&seed=0.{index:05d}".lstrip("&")}))
         await socket_.send(json.dumps({"type": "speed", "value": speed}))
         await socket_.send(json.dumps({"type": "play"}))
-        frames, latencies, epochs = 0, [], 0
+        frames, latencies = 0, []
+        first = last = None  # (time, epoch) of the first and the latest frame
         started = time.perf_counter()
         next_change, pending, rate = started + 1.0, None, 0.03
         while (now := time.perf_counter()) - started < seconds:
@@ -118,13 +120,23 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
                 continue
             header, _ = decode_frame(message)
             frames += 1
-            epochs = header["epoch"]
+            last = (time.perf_counter(), header["epoch"])
+            first = first or last
             if pending and pending[1] in header.get("settings", {}).get("hash", ""):
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
-        elapsed = time.perf_counter() - started
+        # Rates from the first frame on: the time before it is the session
+        # being built (and, just after a start, the kernels loading), reported
+        # apart as `first_frame_s`.
+        span = last[0] - first[0] if frames > 1 else float("inf")
         results.append(
-            {"frames": frames, "fps": frames / elapsed, "epochs_per_s": epochs / elapsed, "latencies": latencies}
+            {
+                "frames": frames,
+                "fps": (frames - 1) / span,
+                "epochs_per_s": (last[1] - first[1]) / span,
+                "latencies": latencies,
+                "first_frame_s": first[0] - started if first else float("inf"),
+            }
         )
 
 
@@ -279,6 +291,8 @@ def main() -> int:
         "fps_min": round(fps[0], 1),
         "fps_median": round(statistics.median(fps), 1),
         "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
+        "first_frame_s_median": round(statistics.median(r["first_frame_s"] for r in results), 2),
+        "first_frame_s_max": round(max(r["first_frame_s"] for r in results), 2),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
         # Frames per CPU-second of the server: what one core serves, whatever
