@@ -109,7 +109,9 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
         frames, latencies = 0, []
         first = last = None  # (time, epoch) of the first and the latest frame
         started = time.perf_counter()
-        next_change, pending, rate = started + 1.0, None, 0.03
+        # The first change comes a second after the first frame (before it the
+        # session is still being built: that wait is `first_frame_s`).
+        next_change, pending, rate = float("inf"), None, 0.03
         while (now := time.perf_counter()) - started < seconds:
             if pending is None and now >= next_change:
                 rate = 0.1 if rate == 0.03 else 0.03
@@ -121,7 +123,8 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
             header, _ = decode_frame(message)
             frames += 1
             last = (time.perf_counter(), header["epoch"])
-            first = first or last
+            if first is None:
+                first, next_change = last, last[0] + 1.0
             if pending and pending[1] in header.get("settings", {}).get("hash", ""):
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
@@ -295,6 +298,11 @@ def main() -> int:
         "first_frame_s_max": round(max(r["first_frame_s"] for r in results), 2),
         "change_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "change_latency_ms_p95": round(p95, 1),
+        "change_latency_ms_deciles": [
+            round(latencies[int(q * (len(latencies) - 1))], 1) for q in (0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+        ]
+        if latencies
+        else None,
         # Frames per CPU-second of the server: what one core serves, whatever
         # else the machine is doing (the load clients run on it too).
         "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
