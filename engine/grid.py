@@ -56,7 +56,7 @@ def feature_values(active: tuple[str, ...]) -> np.ndarray:
 
 def block_means(values: np.ndarray) -> np.ndarray:
     """(m, 10000) grid values, one row per node → (m, 10, 10) thumbnails of 10×10
-    block means (the picture kernel: compiled, GIL released)."""
+    block means (the picture kernel: compiled)."""
     values = np.ascontiguousarray(values, dtype=np.float32)
     thumbs = np.empty((values.shape[0], THUMB_SIZE, THUMB_SIZE), np.float32)
     grid_kernel.block_means(values, thumbs)

@@ -51,7 +51,7 @@ MAX_SPACING_SECONDS = 1.0  # even the heaviest session shows a frame a second
 # up: 10 s without a frame.
 MAX_LEAD_SECONDS = 0.05
 DEMAND_WINDOW_SECONDS = 0.5  # a session that had a turn this recently competes for the next frame
-DEMAND_RECOUNT = 0.05
+DEMAND_RECOUNT = 0.05  # seconds between counts of the sessions that want turns
 # How long a finished turn may wait for the next one to finish before the loop
 # is woken for it (its frame is that much later; the loop wakes less often).
 DELIVERY_DELAY_SECONDS = 0.002
