@@ -145,7 +145,10 @@ class Connection:
             scheduler = self.services.scheduler
             asked_at = loop.time()
             frame = await scheduler.run(
-                self.account, partial(self._turn, commands, asked_at, scheduler.slice_seconds())
+                self.account,
+                partial(self._turn, commands, asked_at, scheduler.slice_seconds()),
+                # Something a person did (any command but a hover) shows promptly.
+                prompt=any(command.type != "focus" for command in commands),
             )
             self.pacer.space(asked_at + scheduler.spacing(self.account))
             await transport.flush()

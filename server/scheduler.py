@@ -51,6 +51,7 @@ MAX_SPACING_SECONDS = 1.0  # even the heaviest session shows a frame a second
 # up: 10 s without a frame.
 MAX_LEAD_SECONDS = 0.05
 DEMAND_WINDOW_SECONDS = 0.5  # a session that had a turn this recently competes for the next frame
+PROMPT_EVERY_SECONDS = 0.1  # a session's turns go ahead of the queue at most this often
 DEMAND_RECOUNT = 0.05  # seconds between counts of the sessions that want turns
 # How long a finished turn may wait for the next one to finish before the loop
 # is woken for it (its frame is that much later; the loop wakes less often).
@@ -65,6 +66,7 @@ class Account:
         self.busy = False  # a turn is waiting or running
         self.seconds_per_example: float | None = None  # measured, smoothed
         self.last_turn = 0.0
+        self.last_prompt = -1e9  # when a turn of its last went ahead of the queue (`run(prompt=True)`)
         self.last_cost = 0.0  # engine seconds of its latest turn
         self.cost = 0.0  # engine seconds of its turns, smoothed (what spacing reads)
 
@@ -120,20 +122,31 @@ class FairScheduler:
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def run(self, account: Account, job: Callable[[], Any], heavy: bool | None = None) -> Any:
+    async def run(
+        self, account: Account, job: Callable[[], Any], heavy: bool | None = None, prompt: bool = False
+    ) -> Any:
         """Run `job()` on an engine thread in `account`'s turn; its result or
         exception. `heavy` says up front that the job cannot be kept short
-        (None: judge by the session's last turn)."""
+        (None: judge by the session's last turn). `prompt`: the turn applies
+        something a person just did (a changed setting, a click); it goes
+        ahead of the waiting turns, once per PROMPT_EVERY_SECONDS at most, so
+        a change shows within a frame or two even in a full class, and a page
+        that sends changes without pause still takes its fair share only."""
         if account.busy:
             raise RuntimeError("this session already has a turn waiting or running")
         if self._stopping:
             raise RuntimeError("the engine is stopping")
         self._loop = asyncio.get_running_loop()
         future = self._loop.create_future()
+        now = time.monotonic()
         with self._lock:
             account.busy = True
             account.used = min(max(account.used, self._clock), self._clock + MAX_LEAD_SECONDS)
-            heapq.heappush(self._waiting, (account.used, next(self._order), account, job, future, heavy))
+            start = account.used
+            if prompt and now - account.last_prompt >= PROMPT_EVERY_SECONDS:
+                account.last_prompt = now
+                start = self._clock - MAX_LEAD_SECONDS  # ahead of every waiting turn; its account keeps its time
+            heapq.heappush(self._waiting, (start, next(self._order), account, job, future, heavy))
             self._work.notify()
         if len(self._engine_threads) < self.threads:
             self._start_threads()
@@ -263,7 +276,7 @@ class FairScheduler:
                 continue
             self._running += 1
             self._running_heavy += heavy
-            self._clock = start
+            self._clock = max(self._clock, start)  # a prompt turn starts early without turning the clock back
             account.last_turn = self._recent[account] = time.monotonic()
             chosen = entry[:5] + (heavy,)
             break

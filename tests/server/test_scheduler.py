@@ -141,3 +141,40 @@ def test_one_slow_turn_does_not_starve_a_tab_in_a_class():
         assert scheduler.spacing(slow) == 0.0  # its latest turn was light: not spaced
 
     run_in_fresh_loop(main)
+
+
+def test_a_prompt_turn_goes_ahead_of_the_queue_at_most_every_tenth_of_a_second():
+    """A turn applying what a person did (a changed setting) starts before the
+    turns already waiting; a page sending changes without pause gets that
+    once per PROMPT_EVERY_SECONDS, its other turns waiting their fair turn."""
+
+    async def main():
+        scheduler = FairScheduler(1)
+        order = []
+        gate = threading.Event()
+        blocker = asyncio.ensure_future(scheduler.run(Account(), gate.wait))
+        await asyncio.sleep(0.05)  # the one engine thread is held: the rest wait in the queue
+        waiting = [asyncio.ensure_future(scheduler.run(Account(), lambda i=i: order.append(i))) for i in range(5)]
+        person = Account()
+        changes = asyncio.ensure_future(scheduler.run(person, lambda: order.append("change"), prompt=True))
+        await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.gather(blocker, changes, *waiting)
+        first = list(order)
+
+        # The same person again at once: not ahead this time (its share is used).
+        order.clear()
+        gate.clear()
+        blocker = asyncio.ensure_future(scheduler.run(Account(), gate.wait))
+        await asyncio.sleep(0.05)
+        waiting = [asyncio.ensure_future(scheduler.run(Account(), lambda i=i: order.append(i))) for i in range(5)]
+        again = asyncio.ensure_future(scheduler.run(person, lambda: order.append("change"), prompt=True))
+        await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.gather(blocker, again, *waiting)
+        scheduler.shutdown()
+        return first, list(order)
+
+    first, second = run_in_fresh_loop(main)
+    assert first == ["change", 0, 1, 2, 3, 4]
+    assert second.index("change") > 0, second
