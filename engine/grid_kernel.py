@@ -41,7 +41,18 @@ _LN2_LO = _F(-2.12194440e-4)
 _ROUND = _F(12582912.0)  # 1.5·2^23: (v + _ROUND) - _ROUND rounds v to an integer
 _EXP_LOW = _F(-87.0)
 _EXP_HIGH = _F(88.0)
-_TANH_LIMIT = _F(9.0)  # tanh is 1 to float32 precision beyond this
+_TANH_CLAMP = _F(7.90531110763549805)  # tanh is 1 to float32 precision beyond this
+# tanh32's numerator (x¹ … x¹³) and denominator (x⁰ … x⁶) coefficients, by power of x².
+_TANH_P = (
+    _F(4.89352455891786e-03),
+    _F(6.37261928875436e-04),
+    _F(1.48572235717979e-05),
+    _F(5.12229709037114e-08),
+    _F(-8.60467152213735e-11),
+    _F(2.00018790482477e-13),
+    _F(-2.76076847742355e-16),
+)
+_TANH_Q = (_F(4.89352518554385e-03), _F(2.26843463243900e-03), _F(1.18534705686654e-04), _F(1.19825839466702e-06))
 _ONE = _F(1.0)
 _TWO = _F(2.0)
 _HALF = _F(0.5)
@@ -79,9 +90,19 @@ def exp32(x):
 
 @numba.njit(**_INLINE)
 def tanh32(x):
-    """tanh x in float32 (absolute error under 3e-7), branch-free."""
-    y = exp32(_TWO * min(max(x, -_TANH_LIMIT), _TANH_LIMIT))
-    return _ONE - _TWO / (y + _ONE)
+    """tanh x in float32 (absolute error under 4e-7), branch-free: x·P(x²)/Q(x²),
+    a 13/6 minimax rational fit on |x| ≤ 7.9 (the coefficients Eigen uses for
+    its float tanh; beyond 7.9 tanh is 1 to float32 precision). A third faster
+    than 1 − 2/(e^2x + 1) through `exp32`: no integer trick, fewer steps."""
+    x = min(max(x, -_TANH_CLAMP), _TANH_CLAMP)
+    x2 = x * x
+    p = _TANH_P[6]
+    for i in range(5, -1, -1):
+        p = p * x2 + _TANH_P[i]
+    q = _TANH_Q[3]
+    for i in range(2, -1, -1):
+        q = q * x2 + _TANH_Q[i]
+    return x * p / q
 
 
 @numba.njit(**_INLINE)

@@ -61,3 +61,21 @@ def test_network_without_hidden_layers_has_only_feature_thumbnails():
     session = Session({"seed": "0.5", "networkShape": ()})
     picture = GridPicture.of(session.network, session.active)
     assert picture.thumbnails().shape == (7, 10, 10)
+
+
+def test_the_picture_kernel_s_tanh_is_within_4e_7_of_tanh_everywhere():
+    import numba
+
+    from engine.grid_kernel import tanh32
+
+    @numba.njit
+    def all_of(x, out):
+        for i in range(x.size):
+            out[i] = tanh32(x[i])
+
+    x = np.concatenate([np.linspace(-30, 30, 2_000_001), [0.0, -0.0, 1e-30, -1e-30, 7.9, -7.9, 3e38, -3e38]])
+    x = x.astype(np.float32)
+    out = np.empty_like(x)
+    all_of(x, out)
+    assert np.abs(out.astype(np.float64) - np.tanh(x.astype(np.float64))).max() < 4e-7
+    assert out[-2] == 1.0 and out[-1] == -1.0 and out[-8] == 0.0
