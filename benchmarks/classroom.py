@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.lean_socket import LeanSocket  # noqa: E402
-from server.frames import decode_frame  # noqa: E402
+from server.frames import frame_header  # noqa: E402
 
 
 def free_port() -> int:
@@ -120,7 +120,7 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
             message = await socket_.recv(timeout=5)
             if not isinstance(message, bytes):
                 continue
-            header, _ = decode_frame(message)
+            header = frame_header(message)
             frames += 1
             last = (time.perf_counter(), header["epoch"])
             if first is None:

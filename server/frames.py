@@ -125,11 +125,16 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+def frame_header(message: bytes) -> dict:
+    """Only the header of an `encode_frame` message (for load clients: no grid bytes copied)."""
+    (length,) = struct.unpack_from("<I", message)
+    return orjson.loads(memoryview(message)[4 : 4 + length])
+
+
 def decode_frame(message: bytes) -> tuple[dict, dict[str, bytes]]:
     """The inverse of `encode_frame` (for tests and tools): header and named grids."""
-    (length,) = struct.unpack_from("<I", message)
-    header = orjson.loads(message[4 : 4 + length])
-    payload = message[4 + length :]
+    header = frame_header(message)
+    payload = message[4 + struct.unpack_from("<I", message)[0] :]
     grids = {}
     for name, span in header["grids"].items():
         if isinstance(span, list):
