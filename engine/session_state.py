@@ -7,7 +7,7 @@ bytes the store keeps (snapshots and checkpoints). docs/state.md documents
 every field; tests/data/state/ holds a value of each format version, which
 every later version must still read.
 
-What is in it (format 1):
+What is in it (format 2; format 1 differs only in how the checksum is written):
 - `format`, `version`: "neural-playground/session" and the schema version.
 - `settings`: every setting (names and values as in `engine/settings.py`);
   `hidden_inputs`: the features a link hides.

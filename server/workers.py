@@ -1,8 +1,9 @@
 """`--workers N`: N server processes on one port, sharing the tabs evenly.
 
 Each worker binds its own listening socket to the same address with
-SO_REUSEPORT, so the kernel spreads new connections over the workers by a
-hash of each connection's addresses. With one socket shared by all workers
+SO_REUSEPORT, so the kernel (Linux's; other systems may not spread them)
+spreads new connections over the workers by a hash of each connection's
+addresses. With one socket shared by all workers
 (uvicorn's own `workers=`), whichever process happened to be awake took the
 connection: 26 of a class of 30 tabs landed on one worker and 4 on the other,
 and the busy one ran out of CPU while the other idled.
