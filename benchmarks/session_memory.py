@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from websockets.sync.client import connect
@@ -47,6 +48,7 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     tabs = []
+    tabs_open = ExitStack()  # every tab stays open until the memory is read
     try:
         for _ in range(100):
             try:
@@ -60,7 +62,7 @@ def main() -> int:
         time.sleep(1)
         idle = rss_kib(server.pid)
         for index in range(args.sessions):
-            tab = connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24)
+            tab = tabs_open.enter_context(connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24))
             tab.send(json.dumps({"type": "hello", "hash": f"{HEAVY_LINK}&seed=0.{index:05d}"}))
             tab.send(json.dumps({"type": "step"}))
             while True:
@@ -71,8 +73,7 @@ def main() -> int:
         time.sleep(1)
         held = rss_kib(server.pid)
     finally:
-        for tab in tabs:
-            tab.close()
+        tabs_open.close()
         server.terminate()
         server.wait(timeout=10)
     print(
