@@ -5,7 +5,9 @@ each load the default network and press play, and measures for each client
 the frames per second it receives (from its first frame on; the wait for
 that first frame is reported apart) and how long a control change (the
 learning rate) takes to show in a frame; for the server, its memory per
-session and the event loop's lag. Prints one JSON line.
+session and the event loop's lag; for the machine, the share of its CPU
+time the hypervisor gave to other guests meanwhile (`steal_percent`).
+Prints one JSON line.
 
 Besides the ordinary tabs it can add the tabs that spoil a class: `--heavy K`
 tabs training the largest network (8×16, batch 1, 99 % of the 1,200
@@ -76,6 +78,14 @@ def cpu_seconds(pid: int) -> float:
         fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(steal, total) CPU ticks of the whole machine so far, from /proc/stat.
+    Steal is time the hypervisor gave this machine's CPUs to other guests: on
+    a shared virtual machine it is what makes one run slower than the next."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[7], sum(fields[:8])
 
 
 def redis_counters(store: str | None) -> dict | None:
@@ -258,6 +268,7 @@ def main() -> int:
                 time.sleep(0.1)
         idle_kib = rss_kib(server.pid)
         cpu_before = cpu_seconds(server.pid)
+        ticks_before = machine_ticks()
         results = asyncio.run(
             classroom(
                 f"ws://127.0.0.1:{port}/ws",
@@ -272,6 +283,7 @@ def main() -> int:
         )
         busy_kib = rss_kib(server.pid)
         cpu_used = cpu_seconds(server.pid) - cpu_before
+        steal, total = (after - before for after, before in zip(machine_ticks(), ticks_before))
         redis_after = redis_counters(args.store)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
     finally:
@@ -307,6 +319,9 @@ def main() -> int:
         # else the machine is doing (the load clients run on it too).
         "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
+        # Of the machine's CPU time during the run, the share the hypervisor gave
+        # to other guests: figures from runs with much steal are not comparable.
+        "steal_percent": round(100 * steal / total, 1) if total else None,
         "loop_lag_ms_p99": stats.get("loop_lag_ms_p99"),
         "loop_lag_ms_max": stats.get("loop_lag_ms_max"),
     }

@@ -39,6 +39,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .loop_waker import LoopWaker
+
 FRAME_SECONDS = 1 / 60  # the display's pace
 ENGINE_SHARE = 0.75  # of each thread's frame time, the rest is drawing frames and the loop
 MIN_SLICE_SECONDS = 0.002
@@ -121,6 +123,7 @@ class FairScheduler:
         self._engine_threads: list[threading.Thread] = []
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._waker: LoopWaker | None = None  # how engine threads wake the loop (made with it)
 
     async def run(
         self, account: Account, job: Callable[[], Any], heavy: bool | None = None, prompt: bool = False
@@ -136,8 +139,12 @@ class FairScheduler:
             raise RuntimeError("this session already has a turn waiting or running")
         if self._stopping:
             raise RuntimeError("the engine is stopping")
-        self._loop = asyncio.get_running_loop()
-        future = self._loop.create_future()
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            if self._waker is not None:
+                self._waker.close()
+            self._loop, self._waker = loop, LoopWaker(loop, self._deliver)
+        future = loop.create_future()
         now = time.monotonic()
         with self._lock:
             account.busy = True
@@ -251,12 +258,9 @@ class FairScheduler:
                     self._work.notify_all()  # a held-back heavy turn may run now
 
     def _wake_loop(self) -> bool:
-        """Ask the loop to deliver the finished turns (False: the loop is closed)."""
-        try:
-            self._loop.call_soon_threadsafe(self._deliver)
-            return True
-        except RuntimeError:  # the server is stopping
-            return False
+        """Ask the loop to deliver the finished turns (False: the loop is closed).
+        The `LoopWaker` keeps the GIL while it wakes the loop (see its docstring)."""
+        return self._waker.wake()
 
     def _next_turn(self):
         """The waiting turn to start now (lock held), or None. Fair queuing: the
