@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 from contextlib import ExitStack, contextmanager
 
@@ -96,3 +98,18 @@ class Client:
 
     def close(self) -> None:
         self._stack.close()
+
+
+def run_in_fresh_loop(main):
+    """asyncio.run(main()) on a thread of its own: the browser tests' Playwright
+    keeps an event loop running on the main thread for the rest of the run."""
+    result = {}
+
+    def target():
+        result["value"] = asyncio.run(main())
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the test's event loop did not finish"
+    return result["value"]

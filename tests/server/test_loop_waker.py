@@ -10,6 +10,8 @@ import pytest
 
 from server.loop_waker import LoopWaker
 
+from .support import run_in_fresh_loop
+
 
 def test_a_wake_from_another_thread_calls_back_on_the_loop_thread():
     async def scenario():
@@ -28,11 +30,11 @@ def test_a_wake_from_another_thread_calls_back_on_the_loop_thread():
         sender.join()
         await asyncio.wait_for(called.wait(), 5)
         waker.close()
-        return woke, threads
+        return woke, threads, threading.get_ident()
 
-    woke, threads = asyncio.run(scenario())
+    woke, threads, loop_thread = run_in_fresh_loop(scenario)
     assert woke == [True]
-    assert threads and set(threads) == {threading.main_thread().ident}
+    assert threads and set(threads) == {loop_thread}
 
 
 def test_many_wakes_before_the_loop_looks_give_at_least_one_call_and_leave_the_pipe_empty():
@@ -53,7 +55,7 @@ def test_many_wakes_before_the_loop_looks_give_at_least_one_call_and_leave_the_p
         waker.close()
         return settled, len(calls), read_fd
 
-    settled, later, read_fd = asyncio.run(scenario())
+    settled, later, read_fd = run_in_fresh_loop(scenario)
     assert settled >= 1
     assert later == settled  # drained: no call without a new wake
     with pytest.raises(OSError):

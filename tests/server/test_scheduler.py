@@ -11,6 +11,8 @@ import pytest
 from engine.session import Session
 from server.scheduler import Account, FairScheduler
 
+from .support import run_in_fresh_loop
+
 
 def busy(seconds: float) -> None:
     """CPU work: the thread spins for `seconds` of its CPU time."""
@@ -92,21 +94,6 @@ def test_slices_are_sized_from_the_measured_seconds_per_example():
     assert session.step(100, max_examples=per_epoch_examples // 2) == 1
     assert session.trainer.position == 0 and session.epoch == 3
     assert session.step(3, max_examples=10**9) == 3
-
-
-def run_in_fresh_loop(main):
-    """asyncio.run(main()) on a thread of its own: the browser tests' Playwright
-    keeps an event loop running on the main thread for the rest of the run."""
-    result = {}
-
-    def target():
-        result["value"] = asyncio.run(main())
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=120)
-    assert not thread.is_alive(), "the scheduler test did not finish"
-    return result["value"]
 
 
 def test_one_slow_turn_does_not_starve_a_tab_in_a_class():
