@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import socket
@@ -16,8 +17,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from server.options import default_engine_threads
+from server.workers import reuse_port_socket
 
-from .support import ROOT, Client, running_server
+from .support import ROOT, Client, run_in_fresh_loop, running_server
 
 
 def stats_of_each_worker(base: str, workers: int = 2, timeout: float = 30) -> dict[int, dict]:
@@ -203,3 +205,33 @@ def test_a_second_server_on_the_same_port_is_refused_with_the_reason():
             assert "address already in use" in second.stderr.lower(), second.stderr
         with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # the first one serves on
             assert response.status == 200
+
+
+def test_a_workers_connections_send_frames_without_waiting_for_acknowledgements():
+    """A worker's socket, served as uvicorn serves it (asyncio's create_server
+    with `sock=`), gives connections with Nagle's algorithm off: with it on, a
+    frame written while the page's kernel still delayed its acknowledgement of
+    the previous one waited up to 40 ms for it."""
+
+    async def accept_one() -> int:
+        loop = asyncio.get_running_loop()
+        accepted: asyncio.Future = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                sock = transport.get_extra_info("socket")
+                accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listening = reuse_port_socket("127.0.0.1", 0)
+        server = await loop.create_server(Probe, sock=listening)
+        try:
+            _, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+            nodelay = await asyncio.wait_for(accepted, 10)
+            writer.close()
+            return nodelay
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    assert run_in_fresh_loop(accept_one) != 0
