@@ -104,6 +104,10 @@ class Connection:
         notice = self.inbox.push(command)
         if notice:
             self.transport.notice(notice)
+        if self.account.busy and command.type not in ("hello", "focus"):
+            # The tab's next turn is already asked for: what a person did goes
+            # with it, and it goes ahead (the turn takes it from the inbox).
+            self.services.scheduler.hurry(self.account)
 
     # --- the session loop (event loop) -----------------------------------------
 
@@ -252,6 +256,8 @@ class Connection:
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
         live = self.live
         session = live.session
+        # What arrived while this turn waited for its thread shows in its frame.
+        commands = commands + self.inbox.take_all(unless_hello=True)
         turn = Turn(live, self.pacer, self.account, store=self.services.store)
         self.pacer.begin_turn(now, slice_seconds)
         # Hovering changes nothing worth keeping; every other command may.

@@ -6,10 +6,14 @@ dragged slider or a burst of a thousand changes costs one rebuild; consecutive
 `step` commands become one `StepBurst` that counts them. When the page still
 sends faster than the session can apply (more than `limit` different commands
 waiting), further commands are dropped and the page is told once per burst.
+
+The event loop pushes; the loop or, for commands that arrive while a turn
+waits, the engine thread running that turn takes (one lock between them).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass
 
@@ -42,6 +46,7 @@ class Inbox:
         self.limit = limit
         self.commands: deque = deque()
         self.dropping = False
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.commands)
@@ -52,23 +57,30 @@ class Inbox:
     def push(self, command) -> str | None:
         """Queue `command`; returns a notice for the page when commands start
         being dropped (once per burst)."""
-        last = self.commands[-1] if self.commands else None
-        if command.type == "set" and last is not None and last.type == "set":
-            self.commands[-1] = protocol.SetSettings(type="set", settings={**last.settings, **command.settings})
-            return None
-        if command.type == "step" and isinstance(last, StepBurst):
-            last.count += 1
-            return None
-        if len(self.commands) >= self.limit:
-            if self.dropping:
+        with self._lock:
+            last = self.commands[-1] if self.commands else None
+            if command.type == "set" and last is not None and last.type == "set":
+                self.commands[-1] = protocol.SetSettings(type="set", settings={**last.settings, **command.settings})
                 return None
-            self.dropping = True
-            return Message("commands_dropped", {"max": self.limit, "type": command.type})
-        self.commands.append(StepBurst() if command.type == "step" else command)
-        return None
+            if command.type == "step" and isinstance(last, StepBurst):
+                last.count += 1
+                return None
+            if len(self.commands) >= self.limit:
+                if self.dropping:
+                    return None
+                self.dropping = True
+                return Message("commands_dropped", {"max": self.limit, "type": command.type})
+            self.commands.append(StepBurst() if command.type == "step" else command)
+            return None
 
-    def take_all(self) -> list:
-        commands = list(self.commands)
-        self.commands.clear()
-        self.dropping = False
+    def take_all(self, unless_hello: bool = False) -> list:
+        """Every waiting command. With `unless_hello`, none while a `hello`
+        waits (a turn taking what arrived after it was asked for: the event
+        loop handles `hello`, and the commands keep their order)."""
+        with self._lock:
+            if unless_hello and any(command.type == "hello" for command in self.commands):
+                return []
+            commands = list(self.commands)
+            self.commands.clear()
+            self.dropping = False
         return commands

@@ -159,6 +159,27 @@ class FairScheduler:
             self._start_threads()
         return await future
 
+    def hurry(self, account: Account) -> bool:
+        """A person just did something in `account`'s session while its turn
+        waits in the queue (the tab's ordinary next frame): that turn goes
+        ahead, on the same allowance as `run(prompt=True)`, and applies what
+        arrived (the connection's turn takes it from the inbox). Without this
+        the change waited for that turn's fair place, its frame, and then a
+        turn of its own: a third of a frame to a frame and a half more in a
+        full class. False when the turn is already running or the allowance
+        is used."""
+        now = time.monotonic()
+        with self._lock:
+            if now - account.last_prompt < PROMPT_EVERY_SECONDS:
+                return False
+            for at, entry in enumerate(self._waiting):
+                if entry[2] is account:
+                    account.last_prompt = now
+                    self._waiting[at] = (self._clock - MAX_LEAD_SECONDS, *entry[1:])
+                    heapq.heapify(self._waiting)
+                    return True
+        return False
+
     def slice_seconds(self) -> float:
         """The engine time one session's turn may take now: the pool's frame
         time shared among the sessions that want turns."""

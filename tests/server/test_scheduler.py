@@ -130,6 +130,35 @@ def test_one_slow_turn_does_not_starve_a_tab_in_a_class():
     run_in_fresh_loop(main)
 
 
+def test_a_waiting_turn_is_hurried_ahead_when_a_person_acts_once_every_tenth_of_a_second():
+    """A change that arrives while its tab's ordinary turn waits in the queue
+    moves that turn ahead (the turn then applies it), on the same allowance as
+    a prompt turn; a turn already running is left alone."""
+
+    async def main():
+        scheduler = FairScheduler(1)
+        order = []
+        gate = threading.Event()
+        holder = Account()
+        blocker = asyncio.ensure_future(scheduler.run(holder, gate.wait))
+        await asyncio.sleep(0.05)  # the one engine thread is held: the rest wait in the queue
+        waiting = [asyncio.ensure_future(scheduler.run(Account(), lambda i=i: order.append(i))) for i in range(5)]
+        person = Account()
+        tab = asyncio.ensure_future(scheduler.run(person, lambda: order.append("tab")))
+        await asyncio.sleep(0.01)
+        hurried = scheduler.hurry(person)
+        again = scheduler.hurry(person)  # the allowance is used
+        running = scheduler.hurry(holder)  # its turn is not waiting
+        gate.set()
+        await asyncio.gather(blocker, tab, *waiting)
+        scheduler.shutdown()
+        return order, hurried, again, running
+
+    order, hurried, again, running = run_in_fresh_loop(main)
+    assert (hurried, again, running) == (True, False, False)
+    assert order == ["tab", 0, 1, 2, 3, 4]
+
+
 def test_a_prompt_turn_goes_ahead_of_the_queue_at_most_every_tenth_of_a_second():
     """A turn applying what a person did (a changed setting) starts before the
     turns already waiting; a page sending changes without pause gets that
