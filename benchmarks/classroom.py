@@ -269,6 +269,7 @@ def main() -> int:
         idle_kib = rss_kib(server.pid)
         cpu_before = cpu_seconds(server.pid)
         ticks_before = machine_ticks()
+        client_cpu_before, wall_before = time.process_time(), time.perf_counter()
         results = asyncio.run(
             classroom(
                 f"ws://127.0.0.1:{port}/ws",
@@ -283,6 +284,7 @@ def main() -> int:
         )
         busy_kib = rss_kib(server.pid)
         cpu_used = cpu_seconds(server.pid) - cpu_before
+        client_cpu_used, wall = time.process_time() - client_cpu_before, time.perf_counter() - wall_before
         steal, total = (after - before for after, before in zip(machine_ticks(), ticks_before))
         redis_after = redis_counters(args.store)
         stats = get_json(base + "/stats") if args.workers == 1 else {}
@@ -318,6 +320,10 @@ def main() -> int:
         # Frames per CPU-second of the server: what one core serves, whatever
         # else the machine is doing (the load clients run on it too).
         "frames_per_cpu_second": round(sum(r["frames"] for r in results) / cpu_used, 1) if cpu_used else None,
+        # Cores busy on average during the run: the server's processes, and
+        # this load client's (it shares the machine's cores with the server).
+        "server_cores": round(cpu_used / wall, 2),
+        "load_client_cores": round(client_cpu_used / wall, 2),
         "memory_per_session_kib": round((busy_kib - idle_kib) / (args.clients + args.heavy + args.flood)),
         # Of the machine's CPU time during the run, the share the hypervisor gave
         # to other guests: figures from runs with much steal are not comparable.
