@@ -531,3 +531,19 @@ def test_the_divergence_banner_agrees_with_the_counter(page, server):
     shown = int(page.text_content("#iter-number").replace(",", ""))
     assert f"after epoch {shown};" in page.text_content("#divergence-text")
     assert box(page, "#main-part")["y"] == top
+
+
+def test_the_schedule_shows_only_the_numbers_it_uses(page, server):
+    """The period and the factor appear with a schedule that reads them: none
+    for the constant rate (the original's), both for step decay, the period
+    for cosine; a link that asks for step decay opens with both."""
+    load(page, server)
+    assert page.is_hidden("#lrDecayEpochs") and page.is_hidden("#lrDecayFactor")
+    assert page.is_visible("#learning-rate-now")
+    page.select_option("#lrSchedule", "step")
+    assert page.is_visible("#lrDecayEpochs") and page.is_visible("#lrDecayFactor")
+    page.select_option("#lrSchedule", "cosine")
+    assert page.is_visible("#lrDecayEpochs") and page.is_hidden("#lrDecayFactor")
+    load(page, server, f"{SEED}&lrSchedule=step&lrDecayEpochs=5")
+    assert page.is_visible("#lrDecayEpochs") and page.is_visible("#lrDecayFactor")
+    assert page.input_value("#lrDecayEpochs") == "5"
