@@ -32,7 +32,6 @@ import json
 import os
 import socket
 import statistics
-import struct
 import subprocess
 import sys
 import time
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.lean_socket import LeanSocket  # noqa: E402
-from server.frames import frame_header  # noqa: E402
+from server.frames import frame_header, header_end  # noqa: E402
 
 
 def free_port() -> int:
@@ -139,7 +138,7 @@ async def student(url: str, link: str, index: int, seconds: float, speed: str, r
             # The changed rate shows in the settings block's share link. The
             # header is searched, not parsed: parsing every frame's header was
             # a third of this client's time, taken from the server's cores.
-            if pending and message.find(pending[1], 4, 4 + struct.unpack_from("<I", message)[0]) >= 0:
+            if pending and message.find(pending[1], 4, header_end(message)) >= 0:
                 latencies.append((time.perf_counter() - pending[0]) * 1000)
                 pending, next_change = None, time.perf_counter() + 1.0
         # Rates from the first frame on: the time before it is the session

@@ -88,6 +88,12 @@ def open_snapshot(snapshot_id: str, link: str, store, datasets=None) -> tuple[Op
     )
 
 
+def person_acted(commands: list) -> bool:
+    """Whether `commands` hold something a person did: any command but a
+    hover (`focus`), which changes nothing worth keeping."""
+    return any(command.type != "focus" for command in commands)
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, services: Services):
         self.transport = Transport(websocket)
@@ -104,7 +110,7 @@ class Connection:
         notice = self.inbox.push(command)
         if notice:
             self.transport.notice(notice)
-        if self.account.busy and command.type not in ("hello", "focus"):
+        if self.account.busy and command.type != "hello" and person_acted([command]):
             # The tab's next turn is already asked for: what a person did goes
             # with it, and it goes ahead (the turn takes it from the inbox).
             self.services.scheduler.hurry(self.account)
@@ -151,8 +157,7 @@ class Connection:
             frame = await scheduler.run(
                 self.account,
                 partial(self._turn, commands, asked_at, scheduler.slice_seconds()),
-                # Something a person did (any command but a hover) shows promptly.
-                prompt=any(command.type != "focus" for command in commands),
+                prompt=person_acted(commands),  # shown promptly
             )
             self.pacer.space(asked_at + scheduler.spacing(self.account))
             await transport.flush()
@@ -256,12 +261,11 @@ class Connection:
     def _turn_unguarded(self, commands: list, now: float, slice_seconds: float) -> bytes | None:
         live = self.live
         session = live.session
-        # What arrived while this turn waited for its thread shows in its frame.
-        commands = commands + self.inbox.take_all(unless_hello=True)
+        if self.inbox:  # what arrived while this turn waited for its thread shows in its frame
+            commands = commands + self.inbox.take_all(unless_hello=True)
         turn = Turn(live, self.pacer, self.account, store=self.services.store)
         self.pacer.begin_turn(now, slice_seconds)
-        # Hovering changes nothing worth keeping; every other command may.
-        changed = any(command.type != "focus" for command in commands)
+        changed = person_acted(commands)  # hovering changes nothing worth keeping
         for command in commands:
             self.dirty = True
             try:

@@ -125,16 +125,20 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+def header_end(message: bytes) -> int:
+    """Where an `encode_frame` message's JSON header ends (it starts at 4)."""
+    return 4 + struct.unpack_from("<I", message)[0]
+
+
 def frame_header(message: bytes) -> dict:
     """Only the header of an `encode_frame` message (for load clients: no grid bytes copied)."""
-    (length,) = struct.unpack_from("<I", message)
-    return orjson.loads(memoryview(message)[4 : 4 + length])
+    return orjson.loads(memoryview(message)[4 : header_end(message)])
 
 
 def decode_frame(message: bytes) -> tuple[dict, dict[str, bytes]]:
     """The inverse of `encode_frame` (for tests and tools): header and named grids."""
     header = frame_header(message)
-    payload = message[4 + struct.unpack_from("<I", message)[0] :]
+    payload = message[header_end(message) :]
     grids = {}
     for name, span in header["grids"].items():
         if isinstance(span, list):

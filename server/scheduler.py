@@ -149,10 +149,7 @@ class FairScheduler:
         with self._lock:
             account.busy = True
             account.used = min(max(account.used, self._clock), self._clock + MAX_LEAD_SECONDS)
-            start = account.used
-            if prompt and now - account.last_prompt >= PROMPT_EVERY_SECONDS:
-                account.last_prompt = now
-                start = self._clock - MAX_LEAD_SECONDS  # ahead of every waiting turn; its account keeps its time
+            start = self._go_ahead(account, now) if prompt and self._may_go_ahead(account, now) else account.used
             heapq.heappush(self._waiting, (start, next(self._order), account, job, future, heavy))
             self._work.notify()
         if len(self._engine_threads) < self.threads:
@@ -170,15 +167,25 @@ class FairScheduler:
         is used."""
         now = time.monotonic()
         with self._lock:
-            if now - account.last_prompt < PROMPT_EVERY_SECONDS:
+            if not self._may_go_ahead(account, now):
                 return False
             for at, entry in enumerate(self._waiting):
                 if entry[2] is account:
-                    account.last_prompt = now
-                    self._waiting[at] = (self._clock - MAX_LEAD_SECONDS, *entry[1:])
+                    self._waiting[at] = (self._go_ahead(account, now), *entry[1:])
                     heapq.heapify(self._waiting)
                     return True
         return False
+
+    @staticmethod
+    def _may_go_ahead(account: Account, now: float) -> bool:
+        """Whether `account`'s allowance lets a turn of its go ahead now (lock held)."""
+        return now - account.last_prompt >= PROMPT_EVERY_SECONDS
+
+    def _go_ahead(self, account: Account, now: float) -> float:
+        """Use `account`'s allowance: the virtual start that puts its turn
+        ahead of every waiting one (its account keeps its time; lock held)."""
+        account.last_prompt = now
+        return self._clock - MAX_LEAD_SECONDS
 
     def slice_seconds(self) -> float:
         """The engine time one session's turn may take now: the pool's frame
